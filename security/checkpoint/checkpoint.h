@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Checkpoint LSM: state shared between the hooks and securityfs.
+ */
+#ifndef _SECURITY_CHECKPOINT_CHECKPOINT_H
+#define _SECURITY_CHECKPOINT_CHECKPOINT_H
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <kunit/visibility.h>
+
+#include "policy.h"
+
+/**
+ * struct checkpoint_stats - per-operation counters
+ * @legacy: checks granted by the legacy capability
+ * @cr: checks granted through CAP_CHECKPOINT_RESTORE
+ * @attempts: decisions that got past the legacy capability (so the denials
+ *	are @attempts - @cr)
+ */
+struct checkpoint_stats {
+	atomic_long_t legacy;
+	atomic_long_t cr;
+	atomic_long_t attempts;
+};
+
+extern bool checkpoint_lsm_enabled;
+extern struct checkpoint_stats checkpoint_stats[CR_OP_COUNT];
+
+void checkpoint_policy_get(struct checkpoint_policy *policy);
+int checkpoint_policy_replace(const struct checkpoint_policy *policy);
+int checkpoint_policy_write_lines(const char *buf, size_t len);
+int checkpoint_lock_policy(void);
+bool checkpoint_policy_locked(void);
+int checkpoint_set_audit(bool on);
+bool checkpoint_audit_enabled(void);
+
+#endif /* _SECURITY_CHECKPOINT_CHECKPOINT_H */

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checkpoint LSM: policy parsing, formatting and the decision table.
+ *
+ * Pure functions only: the LSM owns the globals, the locking and RCU.
+ */
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "policy.h"
+
+#define CHECKPOINT_OP_NAME(id, name, cap, noaudit, mainline) \
+	[CR_OP_##id] = #name,
+static const char *const checkpoint_op_names[CR_OP_COUNT] = {
+	CR_OPS(CHECKPOINT_OP_NAME)
+};
+#undef CHECKPOINT_OP_NAME
+
+#define CHECKPOINT_OP_MAINLINE(id, name, cap, noaudit, mainline) \
+	[CR_OP_##id] = mainline,
+static const bool checkpoint_op_mainline[CR_OP_COUNT] = {
+	CR_OPS(CHECKPOINT_OP_MAINLINE)
+};
+#undef CHECKPOINT_OP_MAINLINE
+
+static const char *const checkpoint_mode_names[CHECKPOINT_MODE_COUNT] = {
+	[CHECKPOINT_MODE_OFF] = "off",
+	[CHECKPOINT_MODE_ON] = "on",
+	[CHECKPOINT_MODE_USERNS] = "userns",
+};
+
+/**
+ * checkpoint_op_valid - whether @op names a checkpoint/restore operation
+ * @op: operation
+ *
+ * Return: true for every operation of CR_OPS(), false for CR_OP_NONE and
+ * out-of-range values.
+ */
+bool checkpoint_op_valid(enum cr_op op)
+{
+	return op > CR_OP_NONE && op < CR_OP_COUNT;
+}
+
+/**
+ * checkpoint_op_name - the administrator-visible name of an operation
+ * @op: operation
+ *
+ * Return: the name, or NULL if @op is not valid.
+ */
+const char *checkpoint_op_name(enum cr_op op)
+{
+	return checkpoint_op_valid(op) ? checkpoint_op_names[op] : NULL;
+}
+
+/**
+ * checkpoint_mode_name - the administrator-visible name of a mode
+ * @mode: mode
+ *
+ * Return: the name, or NULL if @mode is not valid.
+ */
+const char *checkpoint_mode_name(enum checkpoint_mode mode)
+{
+	return mode < CHECKPOINT_MODE_COUNT ? checkpoint_mode_names[mode] : NULL;
+}
+
+/**
+ * checkpoint_op_cr_in_mainline - whether mainline accepts CAP_CHECKPOINT_RESTORE
+ * @op: a valid operation
+ *
+ * Return: true if the kernel accepts CAP_CHECKPOINT_RESTORE for @op without
+ * any LSM; such operations default to "on", the others to "off".
+ */
+bool checkpoint_op_cr_in_mainline(enum cr_op op)
+{
+	return checkpoint_op_valid(op) && checkpoint_op_mainline[op];
+}
+
+/**
+ * checkpoint_op_accepts_mode - whether @mode may be set for @op
+ * @op: a valid operation
+ * @mode: mode
+ *
+ * "userns" only makes sense where the operation acts on a task whose memory
+ * the caller could reach through ptrace anyway: map_files.
+ *
+ * Return: true if the policy may set @op to @mode.
+ */
+bool checkpoint_op_accepts_mode(enum cr_op op, enum checkpoint_mode mode)
+{
+	if (!checkpoint_op_valid(op) || mode >= CHECKPOINT_MODE_COUNT)
+		return false;
+	return mode != CHECKPOINT_MODE_USERNS || op == CR_OP_MAP_FILES;
+}
+
+/**
+ * checkpoint_policy_set_defaults - mainline's behaviour as a policy
+ * @policy: policy to fill
+ */
+void checkpoint_policy_set_defaults(struct checkpoint_policy *policy)
+{
+	enum cr_op op;
+
+	memset(policy, 0, sizeof(*policy));
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
+		policy->mode[op] = checkpoint_op_cr_in_mainline(op) ?
+			CHECKPOINT_MODE_ON : CHECKPOINT_MODE_OFF;
+}
+
+static bool checkpoint_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Exact match of a counted token against a NUL-terminated name. */
+static bool checkpoint_token_is(const char *tok, size_t len, const char *name)
+{
+	return strlen(name) == len && !memcmp(tok, name, len);
+}
+
+static enum cr_op checkpoint_lookup_op(const char *tok, size_t len)
+{
+	enum cr_op op;
+
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
+		if (checkpoint_token_is(tok, len, checkpoint_op_names[op]))
+			return op;
+	return CR_OP_NONE;
+}
+
+static int checkpoint_lookup_mode(const char *tok, size_t len)
+{
+	int mode;
+
+	for (mode = 0; mode < CHECKPOINT_MODE_COUNT; mode++)
+		if (checkpoint_token_is(tok, len, checkpoint_mode_names[mode]))
+			return mode;
+	return -EINVAL;
+}
+
+/*
+ * Set one op from its two tokens.  @seen makes a second assignment of the
+ * same op in one write an error: with two answers the intent is unclear.
+ */
+static int checkpoint_assign(struct checkpoint_policy *policy, u32 *seen,
+			     const char *op_tok, size_t op_len,
+			     const char *mode_tok, size_t mode_len)
+{
+	enum cr_op op = checkpoint_lookup_op(op_tok, op_len);
+	int mode = checkpoint_lookup_mode(mode_tok, mode_len);
+
+	if (op == CR_OP_NONE || mode < 0 || !checkpoint_op_accepts_mode(op, mode))
+		return -EINVAL;
+	if (*seen & BIT(op))
+		return -EINVAL;
+	*seen |= BIT(op);
+	policy->mode[op] = mode;
+	return 0;
+}
+
+/* One "op mode" line: blanks around and between the two tokens are fine. */
+static int checkpoint_parse_line(struct checkpoint_policy *policy, u32 *seen,
+				 const char *line, size_t len)
+{
+	size_t start = 0, end = len, op_end, mode_start;
+
+	if (len > CHECKPOINT_MAX_LINE)
+		return -EINVAL;
+	while (start < end && checkpoint_is_blank(line[start]))
+		start++;
+	while (end > start && checkpoint_is_blank(line[end - 1]))
+		end--;
+	op_end = start;
+	while (op_end < end && !checkpoint_is_blank(line[op_end]))
+		op_end++;
+	mode_start = op_end;
+	while (mode_start < end && checkpoint_is_blank(line[mode_start]))
+		mode_start++;
+	if (op_end == start || mode_start == op_end || mode_start == end)
+		return -EINVAL;
+	if (memchr(line + mode_start, ' ', end - mode_start) ||
+	    memchr(line + mode_start, '\t', end - mode_start))
+		return -EINVAL;
+	return checkpoint_assign(policy, seen, line + start, op_end - start,
+				 line + mode_start, end - mode_start);
+}
+
+/**
+ * checkpoint_policy_parse - apply the lines written to the policy file
+ * @policy: the current policy on entry; the new one on success
+ * @buf: the written bytes (need not be NUL-terminated)
+ * @len: number of bytes in @buf
+ *
+ * Each line is "op mode", newline-terminated except possibly the last.
+ * Operations not named keep their mode.  The write is all-or-nothing: an
+ * unknown op or mode, a mode the op does not take, an op named twice, an
+ * empty line or write, a NUL byte or a line longer than CHECKPOINT_MAX_LINE
+ * rejects it, and @policy is then left untouched.
+ *
+ * Return: 0 on success, -EINVAL otherwise.
+ */
+int checkpoint_policy_parse(struct checkpoint_policy *policy,
+			    const char *buf, size_t len)
+{
+	struct checkpoint_policy next = *policy;
+	size_t pos = 0;
+	u32 seen = 0;
+	int ret;
+
+	BUILD_BUG_ON(CR_OP_COUNT > 32);
+	if (!len || memchr(buf, '\0', len))
+		return -EINVAL;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t line_len = nl ? nl - (buf + pos) : len - pos;
+
+		ret = checkpoint_parse_line(&next, &seen, buf + pos, line_len);
+		if (ret)
+			return ret;
+		pos += line_len + (nl ? 1 : 0);
+	}
+
+	*policy = next;
+	return 0;
+}
+
+/**
+ * checkpoint_policy_parse_boot - apply a checkpoint.policy= boot parameter
+ * @policy: the current policy on entry; the new one on success
+ * @str: "op:mode,op:mode,...", NUL-terminated
+ *
+ * The same rules as checkpoint_policy_parse() apply, with ',' between
+ * entries, ':' inside them and no blanks anywhere.
+ *
+ * Return: 0 on success, -EINVAL otherwise (@policy untouched).
+ */
+int checkpoint_policy_parse_boot(struct checkpoint_policy *policy,
+				 const char *str)
+{
+	struct checkpoint_policy next = *policy;
+	size_t len = strnlen(str, CR_OP_COUNT * (CHECKPOINT_MAX_LINE + 1) + 1);
+	size_t pos = 0;
+	u32 seen = 0;
+
+	if (!len || len > CR_OP_COUNT * (CHECKPOINT_MAX_LINE + 1))
+		return -EINVAL;
+
+	while (pos <= len) {
+		const char *comma = memchr(str + pos, ',', len - pos);
+		size_t entry_len = comma ? comma - (str + pos) : len - pos;
+		const char *colon = memchr(str + pos, ':', entry_len);
+		size_t op_len;
+		int ret;
+
+		if (!colon || memchr(str + pos, ' ', entry_len) ||
+		    memchr(str + pos, '\t', entry_len))
+			return -EINVAL;
+		op_len = colon - (str + pos);
+		ret = checkpoint_assign(&next, &seen, str + pos, op_len,
+					colon + 1, entry_len - op_len - 1);
+		if (ret)
+			return ret;
+		if (!comma)
+			break;
+		pos += entry_len + 1;
+	}
+
+	*policy = next;
+	return 0;
+}
+
+/**
+ * checkpoint_policy_format - the text read back from the policy file
+ * @policy: policy
+ * @buf: output buffer
+ * @size: size of @buf
+ *
+ * Writes one "op mode" line per operation, in CR_OPS() order, and a NUL.
+ *
+ * Return: the length written (NUL excluded), or -ENOSPC if @buf is too
+ * small, in which case @buf holds a NUL-terminated prefix (if @size > 0).
+ */
+int checkpoint_policy_format(const struct checkpoint_policy *policy,
+			     char *buf, size_t size)
+{
+	enum cr_op op;
+	size_t len = 0;
+	int n;
+
+	if (size)
+		buf[0] = '\0';
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
+		const char *mode = checkpoint_mode_name(policy->mode[op]);
+
+		if (!mode)
+			return -EINVAL;
+		n = snprintf(buf + len, size - len, "%s %s\n",
+			     checkpoint_op_names[op], mode);
+		if (n < 0 || (size_t)n >= size - len)
+			return -ENOSPC;
+		len += n;
+	}
+	return len;
+}
+
+/**
+ * checkpoint_policy_vouch - what the cr_op_vouch hook answers for @op
+ * @policy: policy
+ * @op: a valid operation
+ *
+ * Return: a mask of CR_VOUCH_* bits: none for "off", CR_VOUCH_NS for "on",
+ * and CR_VOUCH_TARGET_USERNS on top of it for "userns".
+ */
+int checkpoint_policy_vouch(const struct checkpoint_policy *policy,
+			    enum cr_op op)
+{
+	switch (policy->mode[op]) {
+	case CHECKPOINT_MODE_ON:
+		return CR_VOUCH_NS;
+	case CHECKPOINT_MODE_USERNS:
+		return CR_VOUCH_NS | CR_VOUCH_TARGET_USERNS;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * checkpoint_policy_cr_allowed - may CAP_CHECKPOINT_RESTORE pass a check of @op
+ * @policy: policy
+ * @op: a valid operation
+ *
+ * The capable hook applies this to every tagged CAP_CHECKPOINT_RESTORE check
+ * that commoncap granted: it turns CAP_CHECKPOINT_RESTORE off where mainline
+ * accepts it.
+ *
+ * Return: false if @op is "off".
+ */
+bool checkpoint_policy_cr_allowed(const struct checkpoint_policy *policy,
+				  enum cr_op op)
+{
+	return policy->mode[op] != CHECKPOINT_MODE_OFF;
+}
+
+/**
+ * checkpoint_decide - the decision table, composed as the kernel composes it
+ * @policy: policy
+ * @op: a valid operation
+ * @facts: what holds for the caller and the target
+ *
+ * Mirrors checkpoint_restore_op_capable(): the legacy capability first,
+ * then CAP_CHECKPOINT_RESTORE in the checked namespace where mainline or
+ * the vouch hook accepts it and the capable hook lets it pass, then
+ * CAP_CHECKPOINT_RESTORE in the target's namespace where the vouch hook
+ * asks for it and the caller may attach.  KUnit checks that this
+ * composition of the hooks' pure parts yields the table of DESIGN.md.
+ *
+ * Return: the verdict.
+ */
+enum checkpoint_verdict
+checkpoint_decide(const struct checkpoint_policy *policy, enum cr_op op,
+		  const struct checkpoint_facts *facts)
+{
+	int vouch;
+
+	if (facts->legacy_cap)
+		return CHECKPOINT_ALLOW_LEGACY;
+
+	vouch = checkpoint_policy_vouch(policy, op);
+	if ((checkpoint_op_cr_in_mainline(op) || (vouch & CR_VOUCH_NS)) &&
+	    facts->cr_cap && checkpoint_policy_cr_allowed(policy, op))
+		return CHECKPOINT_ALLOW_CR;
+
+	if ((vouch & CR_VOUCH_TARGET_USERNS) && facts->has_target &&
+	    facts->may_attach && facts->cr_cap_target &&
+	    checkpoint_policy_cr_allowed(policy, op))
+		return CHECKPOINT_ALLOW_USERNS;
+
+	return CHECKPOINT_DENY;
+}

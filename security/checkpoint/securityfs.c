@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Checkpoint LSM: /sys/kernel/security/checkpoint/{policy,lock,audit,stats}.
+ */
+
+#define pr_fmt(fmt) "checkpoint: " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "checkpoint.h"
+
+/* The longest stats line: op name and three 20-digit counters. */
+#define CHECKPOINT_STATS_LINE (CHECKPOINT_MAX_LINE + 3 * 28)
+
+/*
+ * Both the opener and the writer must hold CAP_MAC_ADMIN in the initial
+ * namespace: the opener's credentials stop a privileged program from being
+ * tricked into writing to a file an unprivileged task opened, the writer's
+ * stop a root-opened descriptor handed to an unprivileged task.
+ */
+static bool checkpoint_may_administer(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN) &&
+	       ns_capable(&init_user_ns, CAP_MAC_ADMIN);
+}
+
+/*
+ * Common write preamble: privilege, whole writes only, bounded size.
+ * Return: the NUL-terminated copy of the written bytes, or an ERR_PTR.
+ */
+static char *checkpoint_copy_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	if (!checkpoint_may_administer(file))
+		return ERR_PTR(-EPERM);
+	if (*ppos != 0 || len == 0 || len >= PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	return memdup_user_nul(ubuf, len);
+}
+
+static ssize_t checkpoint_policy_read(struct file *file, char __user *ubuf,
+				      size_t len, loff_t *ppos)
+{
+	struct checkpoint_policy policy;
+	char *buf;
+	int n;
+	ssize_t ret;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	checkpoint_policy_get(&policy);
+	n = checkpoint_policy_format(&policy, buf, PAGE_SIZE);
+	ret = n < 0 ? n : simple_read_from_buffer(ubuf, len, ppos, buf, n);
+	kfree(buf);
+	return ret;
+}
+
+static ssize_t checkpoint_policy_write(struct file *file,
+				       const char __user *ubuf, size_t len,
+				       loff_t *ppos)
+{
+	char *buf;
+	int ret;
+
+	buf = checkpoint_copy_write(file, ubuf, len, ppos);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = checkpoint_policy_write_lines(buf, len);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+/* "0" or "1", with an optional trailing newline. */
+static int checkpoint_parse_bit(const char *buf, size_t len, bool *bit)
+{
+	if (len == 2 && buf[1] == '\n')
+		len = 1;
+	if (len != 1 || (buf[0] != '0' && buf[0] != '1'))
+		return -EINVAL;
+	*bit = buf[0] == '1';
+	return 0;
+}
+
+static ssize_t checkpoint_read_bit(char __user *ubuf, size_t len, loff_t *ppos,
+				   bool bit)
+{
+	return simple_read_from_buffer(ubuf, len, ppos, bit ? "1\n" : "0\n", 2);
+}
+
+static ssize_t checkpoint_lock_read(struct file *file, char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	return checkpoint_read_bit(ubuf, len, ppos, checkpoint_policy_locked());
+}
+
+static ssize_t checkpoint_lock_write(struct file *file, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	bool lock;
+	char *buf;
+	int ret;
+
+	buf = checkpoint_copy_write(file, ubuf, len, ppos);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = checkpoint_parse_bit(buf, len, &lock);
+	kfree(buf);
+	if (ret)
+		return ret;
+	if (lock)
+		ret = checkpoint_lock_policy();
+	else if (checkpoint_policy_locked())
+		ret = -EPERM;
+	return ret ? ret : len;
+}
+
+static ssize_t checkpoint_audit_read(struct file *file, char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	return checkpoint_read_bit(ubuf, len, ppos, checkpoint_audit_enabled());
+}
+
+static ssize_t checkpoint_audit_write(struct file *file,
+				      const char __user *ubuf, size_t len,
+				      loff_t *ppos)
+{
+	bool on;
+	char *buf;
+	int ret;
+
+	buf = checkpoint_copy_write(file, ubuf, len, ppos);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = checkpoint_policy_locked() ? -EPERM :
+	      checkpoint_parse_bit(buf, len, &on);
+	kfree(buf);
+	if (!ret)
+		ret = checkpoint_set_audit(on);
+	return ret ? ret : len;
+}
+
+static ssize_t checkpoint_stats_read(struct file *file, char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	size_t size = CR_OP_COUNT * CHECKPOINT_STATS_LINE, n = 0;
+	enum cr_op op;
+	char *buf;
+	ssize_t ret;
+
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
+		const struct checkpoint_stats *s = &checkpoint_stats[op];
+		long cr = atomic_long_read(&s->cr);
+		long denied = atomic_long_read(&s->attempts) - cr;
+
+		/* attempts is bumped before cr: a racing read may lag by one */
+		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu denied=%lu\n",
+			       checkpoint_op_name(op),
+			       atomic_long_read(&s->legacy), cr,
+			       denied > 0 ? denied : 0);
+	}
+	ret = simple_read_from_buffer(ubuf, len, ppos, buf, n);
+	kfree(buf);
+	return ret;
+}
+
+static const struct file_operations checkpoint_policy_fops = {
+	.read = checkpoint_policy_read,
+	.write = checkpoint_policy_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations checkpoint_lock_fops = {
+	.read = checkpoint_lock_read,
+	.write = checkpoint_lock_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations checkpoint_audit_fops = {
+	.read = checkpoint_audit_read,
+	.write = checkpoint_audit_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations checkpoint_stats_fops = {
+	.read = checkpoint_stats_read,
+	.llseek = generic_file_llseek,
+};
+
+static int __init checkpoint_init_securityfs(void)
+{
+	static const struct {
+		const char *name;
+		umode_t mode;
+		const struct file_operations *fops;
+	} files[] = {
+		{ "policy", 0600, &checkpoint_policy_fops },
+		{ "lock", 0600, &checkpoint_lock_fops },
+		{ "audit", 0600, &checkpoint_audit_fops },
+		{ "stats", 0400, &checkpoint_stats_fops },
+	};
+	struct dentry *dir, *file;
+	int i;
+
+	if (!checkpoint_lsm_enabled)
+		return 0;
+
+	dir = securityfs_create_dir("checkpoint", NULL);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		file = securityfs_create_file(files[i].name, files[i].mode, dir,
+					      NULL, files[i].fops);
+		if (IS_ERR(file)) {
+			securityfs_recursive_remove(dir);
+			pr_err("cannot create securityfs files: %ld\n",
+			       PTR_ERR(file));
+			return PTR_ERR(file);
+		}
+	}
+	return 0;
+}
+fs_initcall(checkpoint_init_securityfs);

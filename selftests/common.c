@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint LSM selftests: callers, policy files and the nine operations,
+ * each performed through its real system call by a forked caller.
+ */
+#define _GNU_SOURCE
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#ifndef PTRACE_SECCOMP_GET_FILTER
+#define PTRACE_SECCOMP_GET_FILTER 0x420c
+#endif
+#ifndef PTRACE_O_SUSPEND_SECCOMP
+#define PTRACE_O_SUSPEND_SECCOMP (1 << 21)
+#endif
+
+/* Exit codes of a caller that failed before reaching the operation. */
+#define SETUP_FAILED 250
+
+/* Why a caller could not get to the operation: shown in the TAP log. */
+#define setup_failed(what)						\
+	({ fprintf(stderr, "# setup: %s: %s (%s:%d)\n", what,		\
+		   strerror(errno), __func__, __LINE__); SETUP_FAILED; })
+
+const char *const op_names[OP_COUNT] = {
+	"map_files", "set_tid", "ns_last_pid", "exe_file", "locked_termios",
+	"ipc_next_id", "suspend_seccomp", "seccomp_dump", "set_mm",
+};
+
+const char *const caller_names[CALLER_COUNT] = {
+	"nothing", "cr", "legacy", "root_no_admin", "userns_root",
+};
+
+bool lsm_active(void)
+{
+	char buf[512];
+
+	if (read_file("/sys/kernel/security/lsm", buf, sizeof(buf)) < 0)
+		return false;
+	return strstr(buf, "checkpoint") != NULL;
+}
+
+int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+/* Returns 0 or -errno of open or the (single) write. */
+int write_file(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+int set_mode(enum op op, const char *mode)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "%s %s\n", op_names[op], mode);
+
+	return write_file(CKPT_DIR "/policy", line, n);
+}
+
+int restore_defaults(void)
+{
+	if (!lsm_active())
+		return 0;
+	return write_file(CKPT_DIR "/policy", DEFAULT_POLICY,
+			  strlen(DEFAULT_POLICY));
+}
+
+/* One counter of stats ("legacy", "cr" or "denied"), or -1. */
+long stat_counter(enum op op, const char *which)
+{
+	char buf[2048], key[64], *line;
+	long value;
+
+	if (read_file(CKPT_DIR "/stats", buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "%s ", op_names[op]);
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		char *p;
+
+		if (strncmp(line, key, strlen(key)))
+			continue;
+		snprintf(key, sizeof(key), " %s=", which);
+		p = strstr(line, key);
+		if (!p || sscanf(p + strlen(key), "%ld", &value) != 1)
+			return -1;
+		return value;
+	}
+	return -1;
+}
+
+static bool op_needs_tracer(enum op op)
+{
+	return op == OP_SUSPEND_SECCOMP || op == OP_SECCOMP_DUMP;
+}
+
+static int write_proc(const char *path, const char *s)
+{
+	return write_file(path, s, strlen(s)) ? -1 : 0;
+}
+
+static int enter_userns_as_root(void)
+{
+	if (unshare(CLONE_NEWUSER))
+		return -1;
+	if (write_proc("/proc/self/setgroups", "deny") ||
+	    write_proc("/proc/self/uid_map", "0 1000 1") ||
+	    write_proc("/proc/self/gid_map", "0 1000 1"))
+		return -1;
+	return 0;
+}
+
+/*
+ * Turn the calling (forked, root) process into @caller for @op.
+ * Returns 0 or -1.
+ */
+int become(enum caller caller, enum op op)
+{
+	int legacy = op == OP_SET_MM ? CAP_SYS_RESOURCE : CAP_SYS_ADMIN;
+
+	capng_clear(CAPNG_SELECT_BOTH);
+	switch (caller) {
+	case CALLER_NONE:
+	case CALLER_USERNS_ROOT:
+		break;
+	case CALLER_CR:
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+			     CAP_CHECKPOINT_RESTORE);
+		break;
+	case CALLER_LEGACY:
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, legacy);
+		break;
+	case CALLER_ROOT_NO_ADMIN:
+		capng_fill(CAPNG_SELECT_BOTH);
+		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+			     CAPNG_BOUNDING_SET, CAP_SYS_ADMIN);
+		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+			     CAPNG_BOUNDING_SET, CAP_SYS_RESOURCE);
+		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+			     CAPNG_BOUNDING_SET, CAP_CHECKPOINT_RESTORE);
+		if (capng_apply(CAPNG_SELECT_BOTH))
+			return setup_failed("capng_apply"), -1;
+		return 0;
+	default:
+		return -1;
+	}
+	if (op_needs_tracer(op) && caller != CALLER_NONE &&
+	    caller != CALLER_USERNS_ROOT)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+			     CAP_SYS_PTRACE);
+	if (capng_change_id(CKPT_UID, CKPT_UID,
+			    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING))
+		return setup_failed("capng_change_id"), -1;
+	/* setuid made us non-dumpable: /proc/self would belong to root. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return setup_failed("PR_SET_DUMPABLE"), -1;
+	if (caller == CALLER_USERNS_ROOT && enter_userns_as_root())
+		return setup_failed("user namespace"), -1;
+	return 0;
+}
+
+/* ---- the operations: each returns 0 or an errno ------------------------ */
+
+static int op_map_files(void)
+{
+	char path[128];
+	void *addr;
+	int fd, link;
+
+	fd = open("/proc/self/exe", O_RDONLY);
+	if (fd < 0)
+		return setup_failed("open /proc/self/exe");
+	addr = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (addr == MAP_FAILED)
+		return setup_failed("mmap");
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)addr, (unsigned long)addr + 4096);
+	link = open(path, O_RDONLY);
+	if (link < 0)
+		return errno;
+	close(link);
+	return 0;
+}
+
+static pid_t free_pid(void)
+{
+	char path[64];
+	pid_t pid;
+
+	for (pid = 30000 + getpid() % 2000; pid < 32000; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d", pid);
+		if (access(path, F_OK))
+			return pid;
+	}
+	return 0;
+}
+
+static int op_set_tid(void)
+{
+	pid_t tid = free_pid(), pid;
+	struct clone_args args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&tid,
+		.set_tid_size = 1,
+	};
+	int status;
+
+	if (!tid)
+		return setup_failed("no free pid");
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(0);
+	if (waitpid(pid, &status, 0) != pid)
+		return setup_failed("waitpid");
+	return pid == tid ? 0 : setup_failed("pid differs from set_tid");
+}
+
+static int op_ns_last_pid(void)
+{
+	char buf[32];
+	int n = read_file("/proc/sys/kernel/ns_last_pid", buf, sizeof(buf));
+	int ret;
+
+	if (n <= 0)
+		return setup_failed("read ns_last_pid");
+	ret = write_file("/proc/sys/kernel/ns_last_pid", buf, n);
+	return ret ? -ret : 0;
+}
+
+/* Fields of /proc/self/stat, 1-based as in proc(5). */
+static int self_stat(unsigned long *fields, int max)
+{
+	char buf[2048], *p;
+	int i;
+
+	if (read_file("/proc/self/stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	p += 2;	/* field 3 */
+	for (i = 3; i <= max && *p; i++) {
+		if (i == 3) {
+			fields[i] = 0;
+			p++;
+		} else {
+			fields[i] = strtoul(p, &p, 10);
+		}
+		while (*p == ' ')
+			p++;
+	}
+	return i > max ? 0 : -1;
+}
+
+static int op_exe_file(void)
+{
+	unsigned long f[52];
+	struct prctl_mm_map map;
+	int fd, ret;
+
+	if (self_stat(f, 51))
+		return setup_failed("/proc/self/stat");
+	fd = open("/proc/self/exe", O_RDONLY);
+	if (fd < 0)
+		return setup_failed("open /proc/self/exe");
+	memset(&map, 0, sizeof(map));
+	map.start_code = f[26];
+	map.end_code = f[27];
+	map.start_stack = f[28];
+	map.start_data = f[45];
+	map.end_data = f[46];
+	map.start_brk = f[47];
+	map.brk = syscall(SYS_brk, 0);
+	map.arg_start = f[48];
+	map.arg_end = f[49];
+	map.env_start = f[50];
+	map.env_end = f[51];
+	map.exe_fd = fd;
+	ret = prctl(PR_SET_MM, PR_SET_MM_MAP, &map, sizeof(map), 0);
+	ret = ret ? errno : 0;
+	/*
+	 * The kernel refuses to replace the link while the old executable is
+	 * still mapped, as ours is: -EBUSY comes from replace_mm_exe_file(),
+	 * after the capability check passed.  A refused check is -EPERM.
+	 */
+	if (ret == EBUSY)
+		ret = 0;
+	close(fd);
+	return ret;
+}
+
+static int op_locked_termios(void)
+{
+	char termios[256];
+	int fd, ret = 0;
+
+	fd = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return setup_failed("open /dev/ptmx");
+	if (ioctl(fd, TIOCGLCKTRMIOS, termios)) {
+		ret = setup_failed("TIOCGLCKTRMIOS");
+		close(fd);
+		return ret;
+	}
+	if (ioctl(fd, TIOCSLCKTRMIOS, termios))
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+static int op_ipc_next_id(void)
+{
+	/* 0 is the lowest value the sysctl takes; nothing here uses msg ids */
+	int ret = write_file("/proc/sys/kernel/msg_next_id", "0\n", 2);
+
+	return ret ? -ret : 0;
+}
+
+/* A child of the caller, with its creds, stopped in pause(). */
+static pid_t spawn_target(bool with_filter)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = insns };
+	int sync[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(sync))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(sync[0]);
+		if (with_filter &&
+		    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		     prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)))
+			_exit(1);
+		if (write(sync[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	if (read(sync[0], &c, 1) != 1) {
+		close(sync[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(sync[0]);
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, __WALL);
+}
+
+static int op_suspend_seccomp(void)
+{
+	pid_t pid = spawn_target(false);
+	int ret = 0;
+
+	if (pid < 0)
+		return setup_failed("target");
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_SUSPEND_SECCOMP))
+		ret = errno;
+	reap(pid);
+	return ret;
+}
+
+static int op_seccomp_dump(void)
+{
+	pid_t pid = spawn_target(true);
+	int status, ret = 0;
+	long n;
+
+	if (pid < 0)
+		return setup_failed("target");
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) ||
+	    ptrace(PTRACE_INTERRUPT, pid, 0, 0) ||
+	    waitpid(pid, &status, __WALL) != pid) {
+		ret = setup_failed("seize and stop the target");
+		reap(pid);
+		return ret;
+	}
+	n = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, 0, NULL);
+	if (n < 0)
+		ret = errno;
+	else if (n != 1)
+		ret = setup_failed("filter length");
+	reap(pid);
+	return ret;
+}
+
+static int op_set_mm(void)
+{
+	unsigned long f[52];
+
+	if (self_stat(f, 51))
+		return setup_failed("/proc/self/stat");
+	if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, f[48], 0, 0))
+		return errno;
+	return 0;
+}
+
+static int (*const op_funcs[OP_COUNT])(void) = {
+	op_map_files, op_set_tid, op_ns_last_pid, op_exe_file,
+	op_locked_termios, op_ipc_next_id, op_suspend_seccomp,
+	op_seccomp_dump, op_set_mm,
+};
+
+/*
+ * Perform @op as @caller in a forked child.  Returns 0 if the operation
+ * succeeded, its errno if it failed, or -1 if the test could not set up.
+ */
+int run_op(enum op op, enum caller caller)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (become(caller, op))
+			_exit(SETUP_FAILED);
+		_exit(op_funcs[op]());
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	if (WEXITSTATUS(status) >= SETUP_FAILED)
+		return -1;
+	return WEXITSTATUS(status);
+}

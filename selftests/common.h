@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checkpoint LSM selftests: callers, policy files and the nine operations.
+ */
+#ifndef CHECKPOINT_SELFTEST_COMMON_H
+#define CHECKPOINT_SELFTEST_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CKPT_DIR "/sys/kernel/security/checkpoint"
+#define CKPT_UID 1000
+
+enum op {
+	OP_MAP_FILES,
+	OP_SET_TID,
+	OP_NS_LAST_PID,
+	OP_EXE_FILE,
+	OP_LOCKED_TERMIOS,
+	OP_IPC_NEXT_ID,
+	OP_SUSPEND_SECCOMP,
+	OP_SECCOMP_DUMP,
+	OP_SET_MM,
+	OP_COUNT
+};
+
+/* Who performs an operation. */
+enum caller {
+	CALLER_NONE,		/* uid 1000, no capability */
+	CALLER_CR,		/* uid 1000, CAP_CHECKPOINT_RESTORE (+SYS_PTRACE) */
+	CALLER_LEGACY,		/* uid 1000, the op's legacy cap (+SYS_PTRACE) */
+	CALLER_ROOT_NO_ADMIN,	/* uid 0, every cap but SYS_ADMIN/SYS_RESOURCE/CR */
+	CALLER_USERNS_ROOT,	/* uid 1000 -> root of a new user namespace */
+	CALLER_COUNT
+};
+
+extern const char *const op_names[OP_COUNT];
+extern const char *const caller_names[CALLER_COUNT];
+
+bool lsm_active(void);
+int read_file(const char *path, char *buf, size_t size);
+int write_file(const char *path, const char *buf, size_t len);
+int set_mode(enum op op, const char *mode);
+int restore_defaults(void);
+long stat_counter(enum op op, const char *which);
+
+int become(enum caller caller, enum op op);
+int run_op(enum op op, enum caller caller);
+
+#define DEFAULT_POLICY \
+	"map_files on\nset_tid on\nns_last_pid on\nexe_file on\n" \
+	"locked_termios on\nipc_next_id on\nsuspend_seccomp off\n" \
+	"seccomp_dump off\nset_mm off\n"
+
+#endif
