@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# checkpoint LSM workbench.  Everything runs as root on Debian 12 with
+# Debian's linux-source-6.12; QEMU runs with TCG only.
+#
+#   make test     install deps, build, boot the test guests, summarise
+#   make demo     CRIU checkpoints and restores a seccomp'd process
+#   make kernel   build the guest kernel (build/bzImage)
+#   make run      boot the kernel with an interactive shell
+#   make check    checkpatch --strict and sparse on the LSM and patches
+#   make clean    remove build/ except the unpacked tree and ccache
+
+SHELL := /bin/bash
+BUILD := build
+
+.PHONY: all deps tree kernel selftests initramfs test run check clean distclean
+
+all: test
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/prepare-tree.sh
+
+kernel: deps
+	@scripts/build-kernel.sh base
+
+selftests: deps
+	@$(MAKE) -s -C selftests OUT=$(CURDIR)/$(BUILD)/selftests
+
+initramfs: selftests
+	@scripts/build-initramfs.sh $(BUILD)/initramfs.cpio.gz
+
+test:
+	@scripts/test.sh
+
+run: kernel initramfs
+	@scripts/run-guest.sh $(BUILD)/bzImage $(BUILD)/initramfs.cpio.gz - 0 \
+		"lsm=checkpoint cktest=shell"
+
+check: tree
+	@scripts/check.sh
+
+clean:
+	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/logs $(BUILD)/*.cpio.gz \
+		$(BUILD)/bzImage*
+
+distclean:
+	rm -rf $(BUILD)

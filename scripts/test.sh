@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole test run: build the kernel, the selftests and the initramfs,
+# boot each guest of BOOTS under QEMU (TCG), and summarise every KUnit case
+# and selftest.  The last line is "N passed, N failed, N skipped"; the
+# exit status is non-zero on any failure, timeout or missing result.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$ROOT/build
+LOGS=$BUILD/logs
+TIMEOUT=${GUEST_TIMEOUT:-600}
+SUITES=checkpoint_policy,checkpoint_hooks
+
+# name | plan | kernel command line
+BOOTS=(
+	"main|main|lsm=checkpoint"
+	"nolsm|nolsm|lsm=capability"
+)
+
+start=$(date +%s)
+"$ROOT/scripts/deps.sh"
+"$ROOT/scripts/build-kernel.sh" base
+make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
+"$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
+
+mkdir -p "$LOGS"
+specs=()
+for boot in "${BOOTS[@]}"; do
+	IFS='|' read -r name plan args <<<"$boot"
+	log=$LOGS/$name.log
+	t0=$(date +%s)
+	rc=0
+	"$ROOT/scripts/run-guest.sh" "$BUILD/bzImage" "$BUILD/initramfs.cpio.gz" \
+		"$log" "$TIMEOUT" "$args cktest=$plan" || rc=$?
+	echo "[test] boot $name ($args): $(( $(date +%s) - t0 ))s, qemu exit $rc"
+	[ $rc -ne 124 ] || echo "[test] boot $name timed out after ${TIMEOUT}s"
+	specs+=("$name:$log:$ROOT/guest/plans/$plan:$SUITES")
+done
+
+echo "[test] wall time $(( $(date +%s) - start ))s"
+python3 "$ROOT/scripts/tap-summary.py" "${specs[@]}" | tee "$BUILD/test-summary.txt"
+exit "${PIPESTATUS[0]}"
