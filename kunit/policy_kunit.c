@@ -269,14 +269,14 @@ static const struct parse_case parse_cases[] = {
 	  "map_files on\nset_tid on\nns_last_pid on\nexe_file on\n"
 	  "locked_termios on\nipc_next_id on\nsuspend_seccomp on\n"
 	  "seccomp_dump on\nset_mm on\n", 0, 0, "111111111" },
-	{ "blanks around and between", "  set_mm   on  \n", 0, 0, "111111001" },
-	{ "tabs", "\tset_mm\ton\t\n", 0, 0, "111111001" },
+	{ "blanks around and between", "  set_mm   on\x20\x20\n", 0, 0, "111111001" },
+	{ "tabs", "\tset_mm\ton\x09\n", 0, 0, "111111001" },
 	{ "same as before", "map_files on\n", 0, 0, DEFAULTS },
 	{ "off again", "set_mm off\n", 0, 0, DEFAULTS },
 	{ "64-byte line", LINE64 "\n", 0, 0, "111111001" },
 	{ "empty write", "", 0, -EINVAL, DEFAULTS },
 	{ "newline only", "\n", 0, -EINVAL, DEFAULTS },
-	{ "blank line", " \n", 0, -EINVAL, DEFAULTS },
+	{ "blank line", "\x20\n", 0, -EINVAL, DEFAULTS },
 	{ "empty line after a good one", "set_mm on\n\n", 0, -EINVAL, DEFAULTS },
 	{ "blank line after a good one", "set_mm on\n ", 0, -EINVAL, DEFAULTS },
 	{ "unknown op", "unknown on\n", 0, -EINVAL, DEFAULTS },

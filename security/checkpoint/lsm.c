@@ -129,7 +129,7 @@ EXPORT_SYMBOL_IF_KUNIT(checkpoint_policy_replace);
  */
 int checkpoint_policy_write_lines(const char *buf, size_t len)
 {
-	struct checkpoint_rcu_policy *new;
+	struct checkpoint_rcu_policy *new, *cur;
 	int ret = 0;
 
 	new = kmalloc(sizeof(*new), GFP_KERNEL);
@@ -140,8 +140,9 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
 	if (checkpoint_locked) {
 		ret = -EPERM;
 	} else {
-		new->policy = rcu_dereference_protected(checkpoint_active,
-				lockdep_is_held(&checkpoint_mutex))->policy;
+		cur = rcu_dereference_protected(checkpoint_active,
+						lockdep_is_held(&checkpoint_mutex));
+		new->policy = cur->policy;
 		ret = checkpoint_policy_parse(&new->policy, buf, len);
 		if (!ret)
 			checkpoint_policy_swap(new);

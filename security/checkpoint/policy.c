@@ -2,7 +2,9 @@
 /*
  * Checkpoint LSM: policy parsing, formatting and the decision table.
  *
- * Pure functions only: the LSM owns the globals, the locking and RCU.
+ * Pure functions only: the LSM owns the globals, the locking and RCU.  The
+ * one table read here, cr_op_info[], is the kernel's constant description
+ * of the operations.
  */
 
 #include <linux/errno.h>
@@ -10,20 +12,6 @@
 #include <linux/string.h>
 
 #include "policy.h"
-
-#define CHECKPOINT_OP_NAME(id, name, cap, noaudit, mainline) \
-	[CR_OP_##id] = #name,
-static const char *const checkpoint_op_names[CR_OP_COUNT] = {
-	CR_OPS(CHECKPOINT_OP_NAME)
-};
-#undef CHECKPOINT_OP_NAME
-
-#define CHECKPOINT_OP_MAINLINE(id, name, cap, noaudit, mainline) \
-	[CR_OP_##id] = mainline,
-static const bool checkpoint_op_mainline[CR_OP_COUNT] = {
-	CR_OPS(CHECKPOINT_OP_MAINLINE)
-};
-#undef CHECKPOINT_OP_MAINLINE
 
 static const char *const checkpoint_mode_names[CHECKPOINT_MODE_COUNT] = {
 	[CHECKPOINT_MODE_OFF] = "off",
@@ -35,7 +23,7 @@ static const char *const checkpoint_mode_names[CHECKPOINT_MODE_COUNT] = {
  * checkpoint_op_valid - whether @op names a checkpoint/restore operation
  * @op: operation
  *
- * Return: true for every operation of CR_OPS(), false for CR_OP_NONE and
+ * Return: true for every operation of enum cr_op, false for CR_OP_NONE and
  * out-of-range values.
  */
 bool checkpoint_op_valid(enum cr_op op)
@@ -51,7 +39,7 @@ bool checkpoint_op_valid(enum cr_op op)
  */
 const char *checkpoint_op_name(enum cr_op op)
 {
-	return checkpoint_op_valid(op) ? checkpoint_op_names[op] : NULL;
+	return checkpoint_op_valid(op) ? cr_op_info[op].name : NULL;
 }
 
 /**
@@ -74,7 +62,7 @@ const char *checkpoint_mode_name(enum checkpoint_mode mode)
  */
 bool checkpoint_op_cr_in_mainline(enum cr_op op)
 {
-	return checkpoint_op_valid(op) && checkpoint_op_mainline[op];
+	return checkpoint_op_valid(op) && cr_op_info[op].cr_in_mainline;
 }
 
 /**
@@ -124,7 +112,7 @@ static enum cr_op checkpoint_lookup_op(const char *tok, size_t len)
 	enum cr_op op;
 
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
-		if (checkpoint_token_is(tok, len, checkpoint_op_names[op]))
+		if (checkpoint_token_is(tok, len, cr_op_info[op].name))
 			return op;
 	return CR_OP_NONE;
 }
@@ -277,7 +265,7 @@ int checkpoint_policy_parse_boot(struct checkpoint_policy *policy,
  * @buf: output buffer
  * @size: size of @buf
  *
- * Writes one "op mode" line per operation, in CR_OPS() order, and a NUL.
+ * Writes one "op mode" line per operation, in enum cr_op order, and a NUL.
  *
  * Return: the length written (NUL excluded), or -ENOSPC if @buf is too
  * small, in which case @buf holds a NUL-terminated prefix (if @size > 0).
@@ -297,7 +285,7 @@ int checkpoint_policy_format(const struct checkpoint_policy *policy,
 		if (!mode)
 			return -EINVAL;
 		n = snprintf(buf + len, size - len, "%s %s\n",
-			     checkpoint_op_names[op], mode);
+			     cr_op_info[op].name, mode);
 		if (n < 0 || (size_t)n >= size - len)
 			return -ENOSPC;
 		len += n;

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Print the sparse findings that fall on lines the seam series added.
+
+Usage: sparse-on-diff.py TREE SPARSE_LOG
+The series is base..HEAD of the git tree at TREE.  Exit 1 if any.
+"""
+import re
+import subprocess
+import sys
+
+tree, log = sys.argv[1], sys.argv[2]
+diff = subprocess.run(['git', '-C', tree, 'diff', '-U0', 'base', 'HEAD'],
+                      capture_output=True, text=True, check=True).stdout
+added, path = set(), None
+for line in diff.splitlines():
+    if line.startswith('+++ '):
+        path = line[6:] if line.startswith('+++ b/') else None
+        continue
+    m = re.match(r'^@@ -\S+ \+(\d+)(?:,(\d+))? @@', line)
+    if m and path:
+        start, count = int(m.group(1)), int(m.group(2) or 1)
+        added.update((path, n) for n in range(start, start + count))
+
+hits = []
+with open(log, errors='replace') as f:
+    for line in f:
+        m = re.match(r'^(\S+?):(\d+):\d+: (warning|error):', line)
+        if not m:
+            continue
+        rel = m.group(1).split(tree.rstrip('/') + '/', 1)[-1]
+        if (rel, int(m.group(2))) in added:
+            hits.append(line.rstrip())
+for h in hits:
+    print(h)
+print(f'[check] sparse findings on lines the seam added: {len(hits)}')
+sys.exit(1 if hits else 0)
