@@ -30,7 +30,8 @@ def plan_programs(path):
         for line in f:
             line = line.strip()
             if line and not line.startswith('#'):
-                progs.append(line.split()[0])
+                words = [w for w in line.split() if '=' not in w]
+                progs.append(words[0])
     return progs
 
 

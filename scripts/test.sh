@@ -15,8 +15,12 @@ SUITES=checkpoint_policy,checkpoint_hooks
 
 # name | plan | kernel command line
 BOOTS=(
-	"main|main|lsm=checkpoint"
-	"nolsm|nolsm|lsm=capability"
+	"main|main|lsm=yama,checkpoint"
+	"nolsm|nolsm|lsm=yama"
+	"allon|allon|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=suspend_seccomp:on,seccomp_dump:on,set_mm:on"
+	"userns|userns|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=map_files:userns,set_tid:off"
+	"badparam|badparam|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=set_mm:maybe,suspend_seccomp:on"
+	"locked|locked|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=set_mm:on checkpoint.lock=1"
 )
 
 start=$(date +%s)
@@ -36,7 +40,9 @@ for boot in "${BOOTS[@]}"; do
 		"$log" "$TIMEOUT" "$args cktest=$plan" || rc=$?
 	echo "[test] boot $name ($args): $(( $(date +%s) - t0 ))s, qemu exit $rc"
 	[ $rc -ne 124 ] || echo "[test] boot $name timed out after ${TIMEOUT}s"
-	specs+=("$name:$log:$ROOT/guest/plans/$plan:$SUITES")
+	suites=$SUITES
+	case "$args" in *kunit.enable=0*) suites= ;; esac
+	specs+=("$name:$log:$ROOT/guest/plans/$plan:$suites")
 done
 
 echo "[test] wall time $(( $(date +%s) - start ))s"

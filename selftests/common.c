@@ -43,10 +43,29 @@
 	({ fprintf(stderr, "# setup: %s: %s (%s:%d)\n", what,		\
 		   strerror(errno), __func__, __LINE__); SETUP_FAILED; })
 
-const char *const op_names[OP_COUNT] = {
+const char *const op_names[OP_ALL_COUNT] = {
 	"map_files", "set_tid", "ns_last_pid", "exe_file", "locked_termios",
 	"ipc_next_id", "suspend_seccomp", "seccomp_dump", "set_mm",
+	"set_tid", "ipc_next_id", "ipc_next_id", "suspend_seccomp",
+	"seccomp_dump",
 };
+
+enum op policy_op(enum op op)
+{
+	switch (op) {
+	case OP_SET_TID_NESTED:
+		return OP_SET_TID;
+	case OP_SEM_NEXT_ID:
+	case OP_SHM_NEXT_ID:
+		return OP_IPC_NEXT_ID;
+	case OP_SUSPEND_SECCOMP_SETOPT:
+		return OP_SUSPEND_SECCOMP;
+	case OP_SECCOMP_METADATA:
+		return OP_SECCOMP_DUMP;
+	default:
+		return op;
+	}
+}
 
 const char *const caller_names[CALLER_COUNT] = {
 	"nothing", "cr", "legacy", "root_no_admin", "userns_root",
@@ -98,20 +117,37 @@ int write_file(const char *path, const char *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
+/* The policy this process found in force, restored by restore_policy(). */
+static char saved_policy[1024];
+static int saved_len;
+
+int snapshot_policy(void)
+{
+	int n;
+
+	if (saved_len)
+		return 0;
+	n = read_file(CKPT_DIR "/policy", saved_policy, sizeof(saved_policy));
+	if (n <= 0)
+		return n ? n : -EIO;
+	saved_len = n;
+	return 0;
+}
+
 int set_mode(enum op op, const char *mode)
 {
 	char line[64];
 	int n = snprintf(line, sizeof(line), "%s %s\n", op_names[op], mode);
+	int ret = snapshot_policy();
 
-	return write_file(CKPT_DIR "/policy", line, n);
+	return ret ? ret : write_file(CKPT_DIR "/policy", line, n);
 }
 
-int restore_defaults(void)
+int restore_policy(void)
 {
-	if (!lsm_active())
+	if (!saved_len)
 		return 0;
-	return write_file(CKPT_DIR "/policy", DEFAULT_POLICY,
-			  strlen(DEFAULT_POLICY));
+	return write_file(CKPT_DIR "/policy", saved_policy, saved_len);
 }
 
 /* One counter of stats ("legacy", "cr" or "denied"), or -1. */
@@ -139,6 +175,7 @@ long stat_counter(enum op op, const char *which)
 
 static bool op_needs_tracer(enum op op)
 {
+	op = policy_op(op);
 	return op == OP_SUSPEND_SECCOMP || op == OP_SECCOMP_DUMP;
 }
 
@@ -164,7 +201,7 @@ static int enter_userns_as_root(void)
  */
 int become(enum caller caller, enum op op)
 {
-	int legacy = op == OP_SET_MM ? CAP_SYS_RESOURCE : CAP_SYS_ADMIN;
+	int legacy = policy_op(op) == OP_SET_MM ? CAP_SYS_RESOURCE : CAP_SYS_ADMIN;
 
 	capng_clear(CAPNG_SELECT_BOTH);
 	switch (caller) {
@@ -244,18 +281,17 @@ static pid_t free_pid(void)
 	return 0;
 }
 
-static int op_set_tid(void)
+/* clone3() with set_tid: @tids[0] in the innermost pid namespace. */
+static int clone3_set_tid(pid_t *tids, int n)
 {
-	pid_t tid = free_pid(), pid;
 	struct clone_args args = {
 		.exit_signal = SIGCHLD,
-		.set_tid = (uintptr_t)&tid,
-		.set_tid_size = 1,
+		.set_tid = (uintptr_t)tids,
+		.set_tid_size = n,
 	};
 	int status;
+	pid_t pid;
 
-	if (!tid)
-		return setup_failed("no free pid");
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0)
 		return errno;
@@ -263,7 +299,16 @@ static int op_set_tid(void)
 		_exit(0);
 	if (waitpid(pid, &status, 0) != pid)
 		return setup_failed("waitpid");
-	return pid == tid ? 0 : setup_failed("pid differs from set_tid");
+	return pid == tids[0] ? 0 : setup_failed("pid differs from set_tid");
+}
+
+static int op_set_tid(void)
+{
+	pid_t tid = free_pid();
+
+	if (!tid)
+		return setup_failed("no free pid");
+	return clone3_set_tid(&tid, 1);
 }
 
 static int op_ns_last_pid(void)
@@ -359,12 +404,30 @@ static int op_locked_termios(void)
 	return ret;
 }
 
+/* 0 is the lowest value the sysctls take; nothing here uses IPC ids. */
+static int write_next_id(const char *name)
+{
+	char path[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s_next_id", name);
+	ret = write_file(path, "0\n", 2);
+	return ret ? -ret : 0;
+}
+
 static int op_ipc_next_id(void)
 {
-	/* 0 is the lowest value the sysctl takes; nothing here uses msg ids */
-	int ret = write_file("/proc/sys/kernel/msg_next_id", "0\n", 2);
+	return write_next_id("msg");
+}
 
-	return ret ? -ret : 0;
+static int op_sem_next_id(void)
+{
+	return write_next_id("sem");
+}
+
+static int op_shm_next_id(void)
+{
+	return write_next_id("shm");
 }
 
 /* A child of the caller, with its creds, stopped in pause(). */
@@ -448,6 +511,59 @@ static int op_seccomp_dump(void)
 	return ret;
 }
 
+/* Seize @pid and stop it, so that it accepts ptrace requests. */
+static int seize_and_stop(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) ||
+	    ptrace(PTRACE_INTERRUPT, pid, 0, 0) ||
+	    waitpid(pid, &status, __WALL) != pid)
+		return -1;
+	return 0;
+}
+
+static int op_suspend_seccomp_setopt(void)
+{
+	pid_t pid = spawn_target(false);
+	int ret = 0;
+
+	if (pid < 0)
+		return setup_failed("target");
+	if (seize_and_stop(pid)) {
+		ret = setup_failed("seize and stop the target");
+		reap(pid);
+		return ret;
+	}
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_SUSPEND_SECCOMP))
+		ret = errno;
+	reap(pid);
+	return ret;
+}
+
+static int op_seccomp_metadata(void)
+{
+	struct __ptrace_seccomp_metadata md = { .filter_off = 0 };
+	pid_t pid = spawn_target(true);
+	int ret = 0;
+	long n;
+
+	if (pid < 0)
+		return setup_failed("target");
+	if (seize_and_stop(pid)) {
+		ret = setup_failed("seize and stop the target");
+		reap(pid);
+		return ret;
+	}
+	n = ptrace(PTRACE_SECCOMP_GET_METADATA, pid, sizeof(md), &md);
+	if (n < 0)
+		ret = errno;
+	else if (n != sizeof(md))
+		ret = setup_failed("metadata size");
+	reap(pid);
+	return ret;
+}
+
 static int op_set_mm(void)
 {
 	unsigned long f[52];
@@ -459,16 +575,49 @@ static int op_set_mm(void)
 	return 0;
 }
 
-static int (*const op_funcs[OP_COUNT])(void) = {
+static int (*const op_funcs[OP_ALL_COUNT])(void) = {
 	op_map_files, op_set_tid, op_ns_last_pid, op_exe_file,
 	op_locked_termios, op_ipc_next_id, op_suspend_seccomp,
 	op_seccomp_dump, op_set_mm,
+	NULL, op_sem_next_id, op_shm_next_id, op_suspend_seccomp_setopt,
+	op_seccomp_metadata,
 };
+
+/*
+ * set_tid from inside a child pid namespace (owned by the initial user
+ * namespace): the caller, pid 1 there, asks for a pid in both levels.
+ * Runs as the root test process's child; returns like run_op().
+ */
+static int op_set_tid_nested(enum caller caller)
+{
+	pid_t pid, tids[2];
+	int status;
+
+	if (unshare(CLONE_NEWPID))
+		return setup_failed("unshare(CLONE_NEWPID)");
+	tids[1] = free_pid();
+	if (!tids[1])
+		return setup_failed("no free pid");
+	pid = fork();
+	if (pid < 0)
+		return setup_failed("fork");
+	if (pid == 0) {
+		if (become(caller, OP_SET_TID_NESTED))
+			_exit(SETUP_FAILED);
+		tids[0] = 2;	/* we are 1 */
+		_exit(clone3_set_tid(tids, 2));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return setup_failed("waitpid");
+	return WEXITSTATUS(status);
+}
 
 /*
  * Perform @op as @caller in a forked child.  Returns 0 if the operation
  * succeeded, its errno if it failed, or -1 if the test could not set up.
  */
+pid_t last_op_pid;
+
 int run_op(enum op op, enum caller caller)
 {
 	pid_t pid = fork();
@@ -476,7 +625,10 @@ int run_op(enum op op, enum caller caller)
 
 	if (pid < 0)
 		return -1;
+	last_op_pid = pid;
 	if (pid == 0) {
+		if (op == OP_SET_TID_NESTED)
+			_exit(op_set_tid_nested(caller));
 		if (become(caller, op))
 			_exit(SETUP_FAILED);
 		_exit(op_funcs[op]());

@@ -22,7 +22,14 @@ enum op {
 	OP_SUSPEND_SECCOMP,
 	OP_SECCOMP_DUMP,
 	OP_SET_MM,
-	OP_COUNT
+	OP_COUNT,
+	/* the same checks reached through other call paths */
+	OP_SET_TID_NESTED = OP_COUNT,	/* clone3 set_tid from a child pid ns */
+	OP_SEM_NEXT_ID,			/* kernel.sem_next_id */
+	OP_SHM_NEXT_ID,			/* kernel.shm_next_id */
+	OP_SUSPEND_SECCOMP_SETOPT,	/* PTRACE_SETOPTIONS */
+	OP_SECCOMP_METADATA,		/* PTRACE_SECCOMP_GET_METADATA */
+	OP_ALL_COUNT
 };
 
 /* Who performs an operation. */
@@ -35,18 +42,23 @@ enum caller {
 	CALLER_COUNT
 };
 
-extern const char *const op_names[OP_COUNT];
+extern const char *const op_names[OP_ALL_COUNT];
+
+/* The policy op whose check a call path reaches. */
+enum op policy_op(enum op op);
 extern const char *const caller_names[CALLER_COUNT];
 
 bool lsm_active(void);
 int read_file(const char *path, char *buf, size_t size);
 int write_file(const char *path, const char *buf, size_t len);
 int set_mode(enum op op, const char *mode);
-int restore_defaults(void);
+int snapshot_policy(void);
+int restore_policy(void);
 long stat_counter(enum op op, const char *which);
 
 int become(enum caller caller, enum op op);
 int run_op(enum op op, enum caller caller);
+extern pid_t last_op_pid;	/* the caller process of the last run_op() */
 
 #define DEFAULT_POLICY \
 	"map_files on\nset_tid on\nns_last_pid on\nexe_file on\n" \

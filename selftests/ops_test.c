@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -30,10 +31,20 @@ enum mode { DEFAULT, OFF, ON, USERNS };
 
 static const char *const mode_names[] = { "default", "off", "on", "userns" };
 
+static const char *const op_call_names[OP_ALL_COUNT] = {
+	"open /proc/self/map_files/*", "clone3 set_tid",
+	"write ns_last_pid", "PR_SET_MM_MAP exe_fd", "TIOCSLCKTRMIOS",
+	"write msg_next_id", "PTRACE_SEIZE + O_SUSPEND_SECCOMP",
+	"PTRACE_SECCOMP_GET_FILTER", "PR_SET_MM_ARG_START",
+	"clone3 set_tid from a child pid ns", "write sem_next_id",
+	"write shm_next_id", "PTRACE_SETOPTIONS + O_SUSPEND_SECCOMP",
+	"PTRACE_SECCOMP_GET_METADATA",
+};
+
 /* The errno a refused operation reports. */
 static int denial_errno(enum op op)
 {
-	switch (op) {
+	switch (policy_op(op)) {
 	case OP_IPC_NEXT_ID:		/* the sysctl's mode stays 0644 */
 	case OP_SECCOMP_DUMP:		/* seccomp_get_filter() */
 		return EACCES;
@@ -42,10 +53,17 @@ static int denial_errno(enum op op)
 	}
 }
 
-/* DESIGN.md section 4: the six mainline ops default to on. */
+/*
+ * DESIGN.md section 4: the six mainline ops default to on.  A boot whose
+ * plan sets CKPT_BOOT_POLICY=allon booted with every op on instead.
+ */
 static bool default_on(enum op op)
 {
-	return op <= OP_IPC_NEXT_ID;
+	const char *boot = getenv("CKPT_BOOT_POLICY");
+
+	if (boot && !strcmp(boot, "allon"))
+		return true;
+	return policy_op(op) <= OP_IPC_NEXT_ID;
 }
 
 /* DESIGN.md section 5 for the callers of this file. */
@@ -53,6 +71,7 @@ static bool expect_allowed(enum op op, enum mode mode, enum caller caller)
 {
 	bool on = mode == DEFAULT ? default_on(op) : mode != OFF;
 
+	op = policy_op(op);
 	switch (caller) {
 	case CALLER_LEGACY:
 		return true;				/* row 1 */
@@ -80,14 +99,15 @@ FIXTURE_SETUP(ops)
 	if (variant->mode != DEFAULT) {
 		if (!lsm_active())
 			SKIP(return, "checkpoint LSM not active");
-		ASSERT_EQ(0, set_mode(variant->op, mode_names[variant->mode]));
+		ASSERT_EQ(0, set_mode(policy_op(variant->op),
+				      mode_names[variant->mode]));
 	}
 }
 
 FIXTURE_TEARDOWN(ops)
 {
 	if (variant->mode != DEFAULT)
-		EXPECT_EQ(0, restore_defaults());
+		EXPECT_EQ(0, restore_policy());
 }
 
 TEST_F(ops, verdict)
@@ -95,7 +115,8 @@ TEST_F(ops, verdict)
 	bool allowed = expect_allowed(variant->op, variant->mode, variant->caller);
 	int ret = run_op(variant->op, variant->caller);
 
-	TH_LOG("%s %s as %s: expected %s, got %s", op_names[variant->op],
+	TH_LOG("%s (%s) %s as %s: expected %s, got %s",
+	       op_names[variant->op], op_call_names[variant->op],
 	       mode_names[variant->mode], caller_names[variant->caller],
 	       allowed ? "allowed" : "denied", ret ? strerror(ret) : "allowed");
 	ASSERT_NE(-1, ret) TH_LOG("caller setup failed");
@@ -132,5 +153,10 @@ VARIANTS_OP(IPC_NEXT_ID);
 VARIANTS_OP(SUSPEND_SECCOMP);
 VARIANTS_OP(SECCOMP_DUMP);
 VARIANTS_OP(SET_MM);
+VARIANTS_OP(SET_TID_NESTED);
+VARIANTS_OP(SEM_NEXT_ID);
+VARIANTS_OP(SHM_NEXT_ID);
+VARIANTS_OP(SUSPEND_SECCOMP_SETOPT);
+VARIANTS_OP(SECCOMP_METADATA);
 
 TEST_HARNESS_MAIN

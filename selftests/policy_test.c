@@ -31,12 +31,12 @@ FIXTURE_SETUP(policy)
 {
 	if (!lsm_active())
 		SKIP(return, "checkpoint LSM not active");
-	ASSERT_EQ(0, restore_defaults());
+	ASSERT_EQ(0, snapshot_policy());
 }
 
 FIXTURE_TEARDOWN(policy)
 {
-	EXPECT_EQ(0, restore_defaults());
+	EXPECT_EQ(0, restore_policy());
 }
 
 TEST_F(policy, lsm_listed)

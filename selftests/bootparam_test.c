@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The boot parameters of DESIGN.md section 4, one boot each: the plan sets
+ * CKPT_BOOT to the case this boot was started for.
+ *   allon:  checkpoint.policy=suspend_seccomp:on,seccomp_dump:on,set_mm:on
+ *   userns: checkpoint.policy=map_files:userns,set_tid:off
+ *   bad:    checkpoint.policy=set_mm:maybe,suspend_seccomp:on
+ *   locked: checkpoint.policy=set_mm:on checkpoint.lock=1
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+
+static const struct {
+	const char *boot;
+	const char *policy;
+	const char *lock;
+} cases[] = {
+	{ "allon",
+	  "map_files on\nset_tid on\nns_last_pid on\nexe_file on\n"
+	  "locked_termios on\nipc_next_id on\nsuspend_seccomp on\n"
+	  "seccomp_dump on\nset_mm on\n", "0\n" },
+	{ "userns",
+	  "map_files userns\nset_tid off\nns_last_pid on\nexe_file on\n"
+	  "locked_termios on\nipc_next_id on\nsuspend_seccomp off\n"
+	  "seccomp_dump off\nset_mm off\n", "0\n" },
+	{ "bad", DEFAULT_POLICY, "0\n" },
+	{ "locked",
+	  "map_files on\nset_tid on\nns_last_pid on\nexe_file on\n"
+	  "locked_termios on\nipc_next_id on\nsuspend_seccomp off\n"
+	  "seccomp_dump off\nset_mm on\n", "1\n" },
+};
+
+static int boot_case(void)
+{
+	const char *boot = getenv("CKPT_BOOT");
+	size_t i;
+
+	for (i = 0; boot && i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (!strcmp(boot, cases[i].boot))
+			return i;
+	return -1;
+}
+
+TEST(policy_from_boot)
+{
+	char buf[1024];
+	int c = boot_case();
+
+	if (c < 0 || !lsm_active())
+		SKIP(return, "not a boot-parameter boot");
+	ASSERT_LT(0, read_file(CKPT_DIR "/policy", buf, sizeof(buf)));
+	EXPECT_STREQ(cases[c].policy, buf);
+	ASSERT_LT(0, read_file(CKPT_DIR "/lock", buf, sizeof(buf)));
+	EXPECT_STREQ(cases[c].lock, buf);
+}
+
+/* The policy read back is the one in force. */
+TEST(policy_in_force)
+{
+	int c = boot_case();
+
+	if (c < 0 || !lsm_active())
+		SKIP(return, "not a boot-parameter boot");
+	{
+	bool set_mm_on = !strcmp(cases[c].boot, "allon") ||
+			 !strcmp(cases[c].boot, "locked");
+	bool set_tid_on = strcmp(cases[c].boot, "userns");
+
+	EXPECT_EQ(set_mm_on ? 0 : EPERM, run_op(OP_SET_MM, CALLER_CR));
+	EXPECT_EQ(set_tid_on ? 0 : EPERM, run_op(OP_SET_TID, CALLER_CR));
+	}
+}
+
+TEST(malformed_policy_reported)
+{
+	char rec[1024];
+	int fd, found = 0;
+	ssize_t n;
+
+	if (boot_case() < 0 || strcmp(getenv("CKPT_BOOT"), "bad") || !lsm_active())
+		SKIP(return, "not the malformed-parameter boot");
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		if (strstr(rec, "malformed checkpoint.policy=set_mm:maybe"))
+			found++;
+	}
+	close(fd);
+	EXPECT_EQ(1, found);
+}
+
+/* checkpoint.lock=1: locked before init ran, and stays so. */
+TEST(locked_at_boot)
+{
+	if (boot_case() < 0 || strcmp(getenv("CKPT_BOOT"), "locked") || !lsm_active())
+		SKIP(return, "not the locked boot");
+	EXPECT_EQ(-EPERM, set_mode(OP_SET_MM, "off"));
+	EXPECT_EQ(-EPERM, write_file(CKPT_DIR "/audit", "1", 1));
+	EXPECT_EQ(-EPERM, write_file(CKPT_DIR "/lock", "0", 1));
+	EXPECT_EQ(0, run_op(OP_SET_MM, CALLER_CR));
+}
+
+TEST_HARNESS_MAIN
