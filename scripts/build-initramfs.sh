@@ -22,6 +22,13 @@ cp "$BUSYBOX" "$STAGE/bin/busybox"
 cp "$ROOT/guest/init" "$STAGE/init"
 cp "$ROOT"/guest/plans/* "$STAGE/plans/"
 cp "$ROOT"/build/selftests/* "$STAGE/tests/" 2>/dev/null || true
+if [ -d "$ROOT/build/mainline" ]; then
+	for suite in "$ROOT"/build/mainline/*/; do
+		mkdir -p "$STAGE/tests/mainline/$(basename "$suite")"
+		find "$suite" -maxdepth 1 -type f -executable \
+			-exec cp {} "$STAGE/tests/mainline/$(basename "$suite")/" \;
+	done
+fi
 for pair in ${INITRAMFS_EXTRA:-}; do
 	mkdir -p "$STAGE/$(dirname "${pair#*:}")"
 	cp -L "${pair%%:*}" "$STAGE/${pair#*:}"

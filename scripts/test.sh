@@ -17,6 +17,8 @@ SUITES=checkpoint_policy,checkpoint_hooks
 BOOTS=(
 	"main|main|lsm=yama,checkpoint"
 	"nolsm|nolsm|lsm=yama"
+	"mainline-default|mainline|kunit.enable=0 lsm=yama,checkpoint"
+	"mainline-allon|mainline|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=suspend_seccomp:on,seccomp_dump:on,set_mm:on,map_files:userns"
 	"allon|allon|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=suspend_seccomp:on,seccomp_dump:on,set_mm:on"
 	"userns|userns|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=map_files:userns,set_tid:off"
 	"badparam|badparam|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=set_mm:maybe,suspend_seccomp:on"
@@ -27,6 +29,7 @@ start=$(date +%s)
 "$ROOT/scripts/deps.sh"
 "$ROOT/scripts/build-kernel.sh" base
 make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
+"$ROOT/scripts/build-mainline-selftests.sh"
 "$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
 
 mkdir -p "$LOGS"
