@@ -13,7 +13,7 @@
 SHELL := /bin/bash
 BUILD := build
 
-.PHONY: all deps tree kernel selftests initramfs test run check clean distclean
+.PHONY: all deps tree kernel selftests initramfs test demo run check clean distclean
 
 all: test
 
@@ -34,6 +34,9 @@ initramfs: selftests
 
 test:
 	@scripts/test.sh
+
+demo:
+	@scripts/demo.sh
 
 run: kernel initramfs
 	@scripts/run-guest.sh $(BUILD)/bzImage $(BUILD)/initramfs.cpio.gz - 0 \

@@ -13,7 +13,7 @@ LOGS=$BUILD/logs
 TIMEOUT=${GUEST_TIMEOUT:-600}
 SUITES=checkpoint_policy,checkpoint_hooks
 
-# name | plan | kernel command line
+# name | plan | kernel command line (the criu plan boots criu.cpio.gz)
 BOOTS=(
 	"main|main|lsm=yama,checkpoint"
 	"nolsm|nolsm|lsm=yama"
@@ -23,6 +23,7 @@ BOOTS=(
 	"userns|userns|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=map_files:userns,set_tid:off"
 	"badparam|badparam|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=set_mm:maybe,suspend_seccomp:on"
 	"locked|locked|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=set_mm:on checkpoint.lock=1"
+	"criu|criu|kunit.enable=0 lsm=yama,checkpoint"
 )
 
 start=$(date +%s)
@@ -31,6 +32,7 @@ start=$(date +%s)
 make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 "$ROOT/scripts/build-mainline-selftests.sh"
 "$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
+"$ROOT/scripts/build-criu-initramfs.sh"
 
 mkdir -p "$LOGS"
 specs=()
@@ -39,7 +41,9 @@ for boot in "${BOOTS[@]}"; do
 	log=$LOGS/$name.log
 	t0=$(date +%s)
 	rc=0
-	"$ROOT/scripts/run-guest.sh" "$BUILD/bzImage" "$BUILD/initramfs.cpio.gz" \
+	initrd=$BUILD/initramfs.cpio.gz
+	[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
+	"$ROOT/scripts/run-guest.sh" "$BUILD/bzImage" "$initrd" \
 		"$log" "$TIMEOUT" "$args cktest=$plan" || rc=$?
 	echo "[test] boot $name ($args): $(( $(date +%s) - t0 ))s, qemu exit $rc"
 	[ $rc -ne 124 ] || echo "[test] boot $name timed out after ${TIMEOUT}s"
