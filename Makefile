@@ -13,7 +13,7 @@
 SHELL := /bin/bash
 BUILD := build
 
-.PHONY: all deps tree kernel selftests initramfs test demo run check clean distclean
+.PHONY: all deps tree kernel selftests initramfs test demo bench run check clean distclean
 
 all: test
 
@@ -37,6 +37,9 @@ test:
 
 demo:
 	@scripts/demo.sh
+
+bench:
+	@scripts/bench.sh
 
 run: kernel initramfs
 	@scripts/run-guest.sh $(BUILD)/bzImage $(BUILD)/initramfs.cpio.gz - 0 \

@@ -15,8 +15,8 @@ SUITES=checkpoint_policy,checkpoint_hooks
 
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz)
 BOOTS=(
-	"main|main|lsm=yama,checkpoint"
-	"nolsm|nolsm|lsm=yama"
+	"main|main|kunit.filter=speed>slow lsm=yama,checkpoint"
+	"nolsm|nolsm|kunit.filter=speed>slow lsm=yama"
 	"mainline-default|mainline|kunit.enable=0 lsm=yama,checkpoint"
 	"mainline-allon|mainline|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=suspend_seccomp:on,seccomp_dump:on,set_mm:on,map_files:userns"
 	"allon|allon|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=suspend_seccomp:on,seccomp_dump:on,set_mm:on"

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the bench boots' logs into the table of make bench.
+
+Usage: bench-report.py SIDE:LOG...  (SIDE is A, checkpoint in lsm=, or B)
+Boots come in the order A B A B ...; userspace ratios are taken per A/B
+pair and their median reported.
+"""
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+KBENCH = re.compile(r'BENCH (\S+) (\d+)\s*$')
+UBENCH = re.compile(r'^BENCH-US (\S+) (\d+)\s*$')
+
+
+def parse(log):
+    k, u, failed = {}, {}, False
+    with open(log, errors='replace') as f:
+        for line in f:
+            line = line.rstrip('\r\n')
+            m = UBENCH.match(line)
+            if m:
+                u[m.group(1)] = int(m.group(2))
+                continue
+            m = KBENCH.search(line)
+            if m:
+                k[m.group(1)] = int(m.group(2))
+            if re.match(r'^\s*not ok', line):
+                failed = True
+    return k, u, failed
+
+
+def med(values):
+    return statistics.median(values) if values else float('nan')
+
+
+def main(argv):
+    boots = [(s.split(':', 1)[0], parse(s.split(':', 1)[1])) for s in argv]
+    failed = any(b[1][2] for b in boots)
+    a = [b[1] for b in boots if b[0] == 'A']
+    bb = [b[1] for b in boots if b[0] == 'B']
+
+    def kmed(side, key, scale=10.0):
+        return med([k[key] / scale for k, _, _ in side if key in k])
+
+    out = []
+    cpu = 'unknown cpu'
+    try:
+        for line in open('/proc/cpuinfo'):
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    except OSError:
+        pass
+    out.append(f'Machine: {cpu}, {subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()} cores; '
+               f'guest: QEMU TCG (no KVM), 2 vCPUs; {len(a)} A boots, {len(bb)} B boots')
+    out.append('')
+    out.append('In-kernel, ns per call (median of 15 rounds x 20000 calls, irqs off; median over boots)')
+    out.append(f'| {"measure":44} | {"A: checkpoint":>14} | {"B: without":>11} |')
+    out.append(f'|{"-" * 46}|{"-" * 16}|{"-" * 13}|')
+    rows = [
+        ('untagged_cap_capable', 'cap_capable() alone, CAP_SYS_ADMIN held'),
+        ('untagged_security_capable', 'security_capable(), same untagged check'),
+        ('mainline_cr_check_cr_caller', "mainline's CR-or-SYS_ADMIN check, CR caller"),
+        ('mainline_cr_check_admin_caller', "mainline's CR-or-SYS_ADMIN check, admin"),
+        ('cap_capable_once', 'one cap_capable() call'),
+        ('tagged_legacy_grant', 'tagged: legacy grant (row 1)'),
+        ('tagged_cr_grant', 'tagged: CAP_CHECKPOINT_RESTORE grant (row 3)'),
+        ('tagged_userns_path', 'tagged: userns path, ptrace check (row 4)'),
+        ('tagged_denial', 'tagged: denial (rows 2/5)'),
+    ]
+    for key, label in rows:
+        va, vb = kmed(a, key), kmed(bb, key)
+        sb = f'{vb:11.1f}' if vb == vb else f'{"-":>11}'
+        out.append(f'| {label:44} | {va:14.1f} | {sb} |')
+    out.append('')
+    sa, sb = kmed(a, 'untagged_security_capable'), kmed(bb, 'untagged_security_capable')
+    ca = kmed(a, 'untagged_cap_capable')
+    hook = sa - sb
+    out.append(f'Untagged check: security_capable() with our hook {sa:.1f} ns, without {sb:.1f} ns: '
+               f'our hook adds {hook:.1f} ns = {100 * hook / sb:.1f}% (goal <= 2%); '
+               f'security_capable()/cap_capable() in A: {sa / ca:.2f}')
+    tag = kmed(a, 'tagged_cr_grant') - kmed(a, 'mainline_cr_check_cr_caller')
+    one = kmed(a, 'cap_capable_once')
+    out.append(f'Tagged CR grant over mainline\'s check for the same caller: {tag:.1f} ns, '
+               f'one cap_capable() is {one:.1f} ns (goal: at most one cap_capable())')
+    ri = med([k.get('readers_idle_max_ns', 0) for k, _, _ in a])
+    rw = med([k.get('readers_during_writes_max_ns', 0) for k, _, _ in a])
+    out.append(f'Policy readers (vouch hook), worst single call: {ri:.0f} ns idle, '
+               f'{rw:.0f} ns during 2000 policy writes (readers take no lock)')
+    out.append('')
+    out.append(f'Userspace, operations per second (median over boots) and A/B ratio (median of {min(len(a), len(bb))} pairs; goal >= 0.98)')
+    out.append(f'| {"loop":32} | {"A ops/s":>10} | {"B ops/s":>10} | {"A/B":>6} |')
+    out.append(f'|{"-" * 34}|{"-" * 12}|{"-" * 12}|{"-" * 8}|')
+    names = []
+    for _, u, _ in a:
+        for n in u:
+            if n not in names:
+                names.append(n)
+    for n in names:
+        ratios = [ua[n] / ub[n] for (_, ua, _), (_, ub, _) in zip(a, bb)
+                  if n in ua and n in ub and ub[n]]
+        oa = med([u[n] for _, u, _ in a if n in u])
+        ob = med([u[n] for _, u, _ in bb if n in u])
+        out.append(f'| {n:32} | {oa:10.0f} | {ob:10.0f} | {med(ratios):6.3f} |')
+    print('\n'.join(out))
+    if failed:
+        print('\nA bench case reported "not ok": see the logs.')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
