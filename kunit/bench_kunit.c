@@ -161,7 +161,8 @@ static int reader_thread(void *arg)
 	complete(&r->started);
 	while (!atomic_read(&r->stop)) {
 		t0 = ktime_get_ns();
-		bench_sink += security_cr_op_vouch(CR_OP_SUSPEND_SECCOMP, NULL);
+		bench_sink += security_cr_op_vouch(current_cred(), CR_OP_SUSPEND_SECCOMP,
+						   &init_user_ns, NULL, false);
 		d = ktime_get_ns() - t0;
 		if (d > r->max_ns)
 			r->max_ns = d;

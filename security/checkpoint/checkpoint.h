@@ -13,16 +13,15 @@
 #include "policy.h"
 
 /**
- * struct checkpoint_stats - per-operation counters
- * @legacy: checks granted by the legacy capability
- * @cr: checks granted through CAP_CHECKPOINT_RESTORE
- * @attempts: decisions that got past the legacy capability (so the denials
- *	are @attempts - @cr)
+ * struct checkpoint_stats - per-operation counts of decisions
+ * @legacy: allowed by the legacy capability
+ * @cr: allowed through CAP_CHECKPOINT_RESTORE
+ * @denied: refused
  */
 struct checkpoint_stats {
 	atomic_long_t legacy;
 	atomic_long_t cr;
-	atomic_long_t attempts;
+	atomic_long_t denied;
 };
 
 extern bool checkpoint_lsm_enabled;

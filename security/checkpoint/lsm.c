@@ -3,13 +3,14 @@
  * Checkpoint LSM: lets CAP_CHECKPOINT_RESTORE pass the checkpoint/restore
  * capability checks that the administrator's policy names.
  *
- * The kernel tags each checkpoint/restore capability check with its
- * operation (enum cr_op) and asks LSMs, through cr_op_vouch, whether
- * CAP_CHECKPOINT_RESTORE suffices.  This file answers from the policy,
- * restricts tagged CAP_CHECKPOINT_RESTORE checks of "off" operations in the
- * capable hook, counts every tagged grant and logs those made through
- * CAP_CHECKPOINT_RESTORE.  The policy is one RCU-protected object, replaced
- * whole under checkpoint_mutex.
+ * The kernel sends every checkpoint/restore capability decision through
+ * checkpoint_restore_op_capable(), which tells LSMs, through cr_op_vouch,
+ * whether the caller holds the operation's legacy capability and asks
+ * whether CAP_CHECKPOINT_RESTORE suffices.  This file answers from the
+ * policy, counts every decision and logs the grants made through
+ * CAP_CHECKPOINT_RESTORE.  It does not hook capable(): the capability
+ * checks of the rest of the system never reach it.  The policy is one
+ * RCU-protected object, replaced whole under checkpoint_mutex.
  */
 
 #define pr_fmt(fmt) "checkpoint: " fmt
@@ -19,6 +20,7 @@
 #include <linux/init.h>
 #include <linux/lsm_hooks.h>
 #include <linux/printk.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <uapi/linux/lsm.h>
@@ -28,12 +30,6 @@
 struct checkpoint_rcu_policy {
 	struct rcu_head rcu;
 	struct checkpoint_policy policy;
-};
-
-/* Per-task note of the last vouched operation, for the audit record. */
-struct checkpoint_task {
-	enum cr_op op;
-	pid_t target;
 };
 
 /* The boot policy is never freed: the hooks can always dereference. */
@@ -51,15 +47,6 @@ struct checkpoint_stats checkpoint_stats[CR_OP_COUNT];
 
 static char *checkpoint_boot_policy_str __initdata;
 static bool checkpoint_boot_lock __initdata;
-
-static struct lsm_blob_sizes checkpoint_blob_sizes __ro_after_init = {
-	.lbs_task = sizeof(struct checkpoint_task),
-};
-
-static struct checkpoint_task *checkpoint_task(struct task_struct *task)
-{
-	return task->security + checkpoint_blob_sizes.lbs_task;
-}
 
 /**
  * checkpoint_policy_get - copy the policy in force
@@ -215,10 +202,9 @@ bool checkpoint_audit_enabled(void)
  * Runs in whatever context the capability check runs in: no sleeping, and
  * an allocation only when the administrator asked for audit records.
  */
-static void checkpoint_log_grant(enum cr_op op)
+static void checkpoint_log_grant(enum cr_op op, struct task_struct *target)
 {
-	const struct checkpoint_task *note = checkpoint_task(current);
-	pid_t target = note->op == op ? note->target : 0;
+	pid_t opid = target ? task_tgid_nr(target) : 0;
 #ifdef CONFIG_AUDIT
 	char comm[TASK_COMM_LEN];
 	struct audit_buffer *ab;
@@ -230,78 +216,91 @@ static void checkpoint_log_grant(enum cr_op op)
 	audit_log_format(ab, "lsm=checkpoint op=%s cap=checkpoint_restore pid=%d comm=",
 			 checkpoint_op_name(op), task_tgid_nr(current));
 	audit_log_untrustedstring(ab, get_task_comm(comm, current));
-	audit_log_format(ab, " opid=%d", target);
+	audit_log_format(ab, " opid=%d", opid);
 	audit_log_end(ab);
 #else
 	pr_notice_ratelimited("op=%s cap=checkpoint_restore pid=%d comm=%s opid=%d\n",
 			      checkpoint_op_name(op), task_tgid_nr(current),
-			      current->comm, target);
+			      current->comm, opid);
 #endif
 }
 
-static noinline int checkpoint_tagged_capable(enum cr_op op, int cap,
-					      unsigned int opts)
+/* commoncap's verdict, without audit or side effects, as the kernel will ask. */
+static bool checkpoint_holds_cr(const struct cred *cred,
+				struct user_namespace *ns)
 {
-	bool allowed;
+	return !cap_capable(cred, ns, CAP_CHECKPOINT_RESTORE, CAP_OPT_NOAUDIT);
+}
+
+static bool checkpoint_holds_cr_in_target_ns(const struct cred *cred,
+					     struct task_struct *target)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = checkpoint_holds_cr(cred, __task_cred(target)->user_ns);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * The decision checkpoint_restore_op_capable() is about to make, from the
+ * facts it will find.  Facts are gathered lazily, in the order the kernel
+ * uses them; the ptrace check only for a userns-mode op whose caller lacks
+ * CAP_CHECKPOINT_RESTORE in the checked namespace.
+ */
+static enum checkpoint_verdict
+checkpoint_foresee(const struct cred *cred, const struct checkpoint_policy *policy,
+		   enum cr_op op, struct user_namespace *ns,
+		   struct task_struct *target)
+{
+	struct checkpoint_facts facts = { .has_target = target != NULL };
+	int vouch = checkpoint_policy_vouch(policy, op);
+
+	if (vouch & CR_VOUCH_DENY)
+		return CHECKPOINT_DENY;
+	facts.cr_cap = checkpoint_holds_cr(cred, ns);
+	if (!facts.cr_cap && target && (vouch & CR_VOUCH_TARGET_USERNS)) {
+		facts.may_attach = ptrace_may_access(target,
+						     PTRACE_MODE_ATTACH_FSCREDS);
+		facts.cr_cap_target = facts.may_attach &&
+			checkpoint_holds_cr_in_target_ns(cred, target);
+	}
+	return checkpoint_decide(policy, op, &facts);
+}
+
+static int checkpoint_cr_op_vouch(const struct cred *cred, enum cr_op op,
+				  struct user_namespace *ns,
+				  struct task_struct *target, bool legacy)
+{
+	struct checkpoint_policy policy;
+	enum checkpoint_verdict verdict;
 
 	if (!checkpoint_op_valid(op))
 		return 0;
 
-	/* commoncap granted the legacy capability: row 1, never denied. */
-	if (cap != CAP_CHECKPOINT_RESTORE) {
+	/* Row 1: allowed whatever we answer; only counted. */
+	if (legacy) {
 		atomic_long_inc(&checkpoint_stats[op].legacy);
 		return 0;
 	}
 
 	rcu_read_lock();
-	allowed = checkpoint_policy_cr_allowed(&rcu_dereference(checkpoint_active)->policy,
-					       op);
+	policy = rcu_dereference(checkpoint_active)->policy;
 	rcu_read_unlock();
-	if (!allowed)
-		return -EPERM;
 
-	atomic_long_inc(&checkpoint_stats[op].cr);
-	if (READ_ONCE(checkpoint_audit) && !(opts & CAP_OPT_NOAUDIT))
-		checkpoint_log_grant(op);
-	return 0;
-}
-
-/*
- * Untagged checks, nearly all of them, cost one predictable branch: the
- * tagged path is out of line.  Only checks commoncap granted get here.
- */
-static int checkpoint_capable(const struct cred *cred,
-			      struct user_namespace *ns, int cap,
-			      unsigned int opts)
-{
-	enum cr_op op = cap_opt_cr_op(opts);
-
-	if (likely(op == CR_OP_NONE))
-		return 0;
-	return checkpoint_tagged_capable(op, cap, opts);
-}
-
-static int checkpoint_cr_op_vouch(enum cr_op op, struct task_struct *target)
-{
-	struct checkpoint_task *note = checkpoint_task(current);
-	int vouch;
-
-	if (!checkpoint_op_valid(op))
-		return 0;
-
-	atomic_long_inc(&checkpoint_stats[op].attempts);
-	note->op = op;
-	note->target = target ? task_tgid_nr(target) : 0;
-
-	rcu_read_lock();
-	vouch = checkpoint_policy_vouch(&rcu_dereference(checkpoint_active)->policy,
-					op);
-	rcu_read_unlock();
-	return vouch;
+	verdict = checkpoint_foresee(cred, &policy, op, ns, target);
+	if (verdict == CHECKPOINT_DENY) {
+		atomic_long_inc(&checkpoint_stats[op].denied);
+	} else {
+		atomic_long_inc(&checkpoint_stats[op].cr);
+		if (READ_ONCE(checkpoint_audit) && !cr_op_info[op].noaudit)
+			checkpoint_log_grant(op, target);
+	}
+	return checkpoint_policy_vouch(&policy, op);
 }
 
 static struct security_hook_list checkpoint_hooks[] __ro_after_init = {
-	LSM_HOOK_INIT(capable, checkpoint_capable),
 	LSM_HOOK_INIT(cr_op_vouch, checkpoint_cr_op_vouch),
 };
 
@@ -359,5 +358,4 @@ static int __init checkpoint_init(void)
 DEFINE_LSM(checkpoint) = {
 	.name = "checkpoint",
 	.init = checkpoint_init,
-	.blobs = &checkpoint_blob_sizes,
 };

@@ -298,8 +298,9 @@ int checkpoint_policy_format(const struct checkpoint_policy *policy,
  * @policy: policy
  * @op: a valid operation
  *
- * Return: a mask of CR_VOUCH_* bits: none for "off", CR_VOUCH_NS for "on",
- * and CR_VOUCH_TARGET_USERNS on top of it for "userns".
+ * Return: a mask of CR_VOUCH_* bits: CR_VOUCH_DENY for "off" (which takes
+ * CAP_CHECKPOINT_RESTORE away where mainline accepts it), CR_VOUCH_NS for
+ * "on", and CR_VOUCH_TARGET_USERNS on top of it for "userns".
  */
 int checkpoint_policy_vouch(const struct checkpoint_policy *policy,
 			    enum cr_op op)
@@ -310,25 +311,8 @@ int checkpoint_policy_vouch(const struct checkpoint_policy *policy,
 	case CHECKPOINT_MODE_USERNS:
 		return CR_VOUCH_NS | CR_VOUCH_TARGET_USERNS;
 	default:
-		return 0;
+		return CR_VOUCH_DENY;
 	}
-}
-
-/**
- * checkpoint_policy_cr_allowed - may CAP_CHECKPOINT_RESTORE pass a check of @op
- * @policy: policy
- * @op: a valid operation
- *
- * The capable hook applies this to every tagged CAP_CHECKPOINT_RESTORE check
- * that commoncap granted: it turns CAP_CHECKPOINT_RESTORE off where mainline
- * accepts it.
- *
- * Return: false if @op is "off".
- */
-bool checkpoint_policy_cr_allowed(const struct checkpoint_policy *policy,
-				  enum cr_op op)
-{
-	return policy->mode[op] != CHECKPOINT_MODE_OFF;
 }
 
 /**
@@ -337,12 +321,14 @@ bool checkpoint_policy_cr_allowed(const struct checkpoint_policy *policy,
  * @op: a valid operation
  * @facts: what holds for the caller and the target
  *
- * Mirrors checkpoint_restore_op_capable(): the legacy capability first,
- * then CAP_CHECKPOINT_RESTORE in the checked namespace where mainline or
- * the vouch hook accepts it and the capable hook lets it pass, then
- * CAP_CHECKPOINT_RESTORE in the target's namespace where the vouch hook
- * asks for it and the caller may attach.  KUnit checks that this
- * composition of the hooks' pure parts yields the table of DESIGN.md.
+ * Mirrors checkpoint_restore_op_capable() given the vouch hook's answer:
+ * the legacy capability first; then nothing if the answer refuses
+ * CAP_CHECKPOINT_RESTORE; then CAP_CHECKPOINT_RESTORE in the checked
+ * namespace where mainline or the answer accepts it; then
+ * CAP_CHECKPOINT_RESTORE in the target's namespace where the answer asks
+ * for it and the caller may attach.  The vouch hook uses it to account for
+ * the decision the kernel is about to make, and KUnit checks that it
+ * yields the table of DESIGN.md section 5.
  *
  * Return: the verdict.
  */
@@ -356,13 +342,15 @@ checkpoint_decide(const struct checkpoint_policy *policy, enum cr_op op,
 		return CHECKPOINT_ALLOW_LEGACY;
 
 	vouch = checkpoint_policy_vouch(policy, op);
+	if (vouch & CR_VOUCH_DENY)
+		return CHECKPOINT_DENY;
+
 	if ((checkpoint_op_cr_in_mainline(op) || (vouch & CR_VOUCH_NS)) &&
-	    facts->cr_cap && checkpoint_policy_cr_allowed(policy, op))
+	    facts->cr_cap)
 		return CHECKPOINT_ALLOW_CR;
 
 	if ((vouch & CR_VOUCH_TARGET_USERNS) && facts->has_target &&
-	    facts->may_attach && facts->cr_cap_target &&
-	    checkpoint_policy_cr_allowed(policy, op))
+	    facts->may_attach && facts->cr_cap_target)
 		return CHECKPOINT_ALLOW_USERNS;
 
 	return CHECKPOINT_DENY;

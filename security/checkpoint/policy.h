@@ -86,8 +86,6 @@ int checkpoint_policy_format(const struct checkpoint_policy *policy,
 
 int checkpoint_policy_vouch(const struct checkpoint_policy *policy,
 			    enum cr_op op);
-bool checkpoint_policy_cr_allowed(const struct checkpoint_policy *policy,
-				  enum cr_op op);
 enum checkpoint_verdict
 checkpoint_decide(const struct checkpoint_policy *policy, enum cr_op op,
 		  const struct checkpoint_facts *facts);

@@ -160,14 +160,12 @@ static ssize_t checkpoint_stats_read(struct file *file, char __user *ubuf,
 		return -ENOMEM;
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
 		const struct checkpoint_stats *s = &checkpoint_stats[op];
-		long cr = atomic_long_read(&s->cr);
-		long denied = atomic_long_read(&s->attempts) - cr;
 
-		/* attempts is bumped before cr: a racing read may lag by one */
 		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu denied=%lu\n",
 			       checkpoint_op_name(op),
-			       atomic_long_read(&s->legacy), cr,
-			       denied > 0 ? denied : 0);
+			       atomic_long_read(&s->legacy),
+			       atomic_long_read(&s->cr),
+			       atomic_long_read(&s->denied));
 	}
 	ret = simple_read_from_buffer(ubuf, len, ppos, buf, n);
 	kfree(buf);
