@@ -126,6 +126,17 @@ static void tagged_test(struct kunit *test)
 	BENCH(test, "cap_capable_once", cr,
 	      bench_sink += cap_capable(cr, &init_user_ns, CAP_CHECKPOINT_RESTORE,
 					CAP_OPT_NONE));
+	BENCH(test, "part_security_capable_refused", cr,
+	      bench_sink += security_capable(cr, &init_user_ns, CAP_SYS_ADMIN,
+					     CAP_OPT_NONE));
+	BENCH(test, "part_ns_capable_granted", cr,
+	      bench_sink += ns_capable(&init_user_ns, CAP_CHECKPOINT_RESTORE));
+	BENCH(test, "part_vouch_hook_legacy", admin,
+	      bench_sink += security_cr_op_vouch(admin, CR_OP_SET_TID,
+						 &init_user_ns, NULL, true));
+	BENCH(test, "part_vouch_hook_cr", cr,
+	      bench_sink += security_cr_op_vouch(cr, CR_OP_SUSPEND_SECCOMP,
+						 &init_user_ns, NULL, false));
 	BENCH(test, "tagged_legacy_grant", admin,
 	      bench_sink += checkpoint_restore_op_capable(CR_OP_SET_TID,
 							  &init_user_ns, NULL));

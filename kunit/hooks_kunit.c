@@ -78,9 +78,12 @@ struct counters {
 
 static void read_counters(enum cr_op op, struct counters *c)
 {
-	c->legacy = atomic_long_read(&checkpoint_stats[op].legacy);
-	c->cr = atomic_long_read(&checkpoint_stats[op].cr);
-	c->denied = atomic_long_read(&checkpoint_stats[op].denied);
+	struct checkpoint_stats s;
+
+	checkpoint_stats_read(op, &s);
+	c->legacy = s.legacy;
+	c->cr = s.cr;
+	c->denied = s.denied;
 }
 
 static bool op_capable_as(const struct cred *cred, enum cr_op op)

@@ -5,7 +5,6 @@
 #ifndef _SECURITY_CHECKPOINT_CHECKPOINT_H
 #define _SECURITY_CHECKPOINT_CHECKPOINT_H
 
-#include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <kunit/visibility.h>
@@ -19,13 +18,14 @@
  * @denied: refused
  */
 struct checkpoint_stats {
-	atomic_long_t legacy;
-	atomic_long_t cr;
-	atomic_long_t denied;
+	unsigned long legacy;
+	unsigned long cr;
+	unsigned long denied;
 };
 
 extern bool checkpoint_lsm_enabled;
-extern struct checkpoint_stats checkpoint_stats[CR_OP_COUNT];
+
+void checkpoint_stats_read(enum cr_op op, struct checkpoint_stats *sum);
 
 void checkpoint_policy_get(struct checkpoint_policy *policy);
 int checkpoint_policy_replace(const struct checkpoint_policy *policy);

@@ -19,10 +19,12 @@
 #include <linux/capability.h>
 #include <linux/init.h>
 #include <linux/lsm_hooks.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <uapi/linux/lsm.h>
 
 #include "checkpoint.h"
@@ -43,10 +45,34 @@ static bool checkpoint_locked;
 static bool checkpoint_audit;
 
 bool checkpoint_lsm_enabled __ro_after_init;
-struct checkpoint_stats checkpoint_stats[CR_OP_COUNT];
+/* Per CPU: counting must not bounce a cache line between CPUs. */
+static DEFINE_PER_CPU(struct checkpoint_stats, checkpoint_stats[CR_OP_COUNT]);
 
 static char *checkpoint_boot_policy_str __initdata;
 static bool checkpoint_boot_lock __initdata;
+
+/**
+ * checkpoint_stats_read - sum the per-CPU counts of one operation
+ * @op: a valid operation
+ * @sum: where to store the sums
+ *
+ * Each count is exact once the decisions it counts have returned; a read
+ * racing with decisions may miss the ones still under way.
+ */
+void checkpoint_stats_read(enum cr_op op, struct checkpoint_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct checkpoint_stats *s = per_cpu_ptr(&checkpoint_stats[op], cpu);
+
+		sum->legacy += READ_ONCE(s->legacy);
+		sum->cr += READ_ONCE(s->cr);
+		sum->denied += READ_ONCE(s->denied);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(checkpoint_stats_read);
 
 /**
  * checkpoint_policy_get - copy the policy in force
@@ -269,21 +295,14 @@ checkpoint_foresee(const struct cred *cred, const struct checkpoint_policy *poli
 	return checkpoint_decide(policy, op, &facts);
 }
 
-static int checkpoint_cr_op_vouch(const struct cred *cred, enum cr_op op,
-				  struct user_namespace *ns,
-				  struct task_struct *target, bool legacy)
+/* Rows 2-5: answer from the policy, and count what the kernel will decide. */
+static noinline int checkpoint_vouch_and_account(const struct cred *cred,
+						 enum cr_op op,
+						 struct user_namespace *ns,
+						 struct task_struct *target)
 {
 	struct checkpoint_policy policy;
 	enum checkpoint_verdict verdict;
-
-	if (!checkpoint_op_valid(op))
-		return 0;
-
-	/* Row 1: allowed whatever we answer; only counted. */
-	if (legacy) {
-		atomic_long_inc(&checkpoint_stats[op].legacy);
-		return 0;
-	}
 
 	rcu_read_lock();
 	policy = rcu_dereference(checkpoint_active)->policy;
@@ -291,13 +310,27 @@ static int checkpoint_cr_op_vouch(const struct cred *cred, enum cr_op op,
 
 	verdict = checkpoint_foresee(cred, &policy, op, ns, target);
 	if (verdict == CHECKPOINT_DENY) {
-		atomic_long_inc(&checkpoint_stats[op].denied);
+		this_cpu_inc(checkpoint_stats[op].denied);
 	} else {
-		atomic_long_inc(&checkpoint_stats[op].cr);
+		this_cpu_inc(checkpoint_stats[op].cr);
 		if (READ_ONCE(checkpoint_audit) && !cr_op_info[op].noaudit)
 			checkpoint_log_grant(op, target);
 	}
 	return checkpoint_policy_vouch(&policy, op);
+}
+
+static int checkpoint_cr_op_vouch(const struct cred *cred, enum cr_op op,
+				  struct user_namespace *ns,
+				  struct task_struct *target, bool legacy)
+{
+	if (!checkpoint_op_valid(op))
+		return 0;
+	/* Row 1: allowed whatever we answer; only counted. */
+	if (legacy) {
+		this_cpu_inc(checkpoint_stats[op].legacy);
+		return 0;
+	}
+	return checkpoint_vouch_and_account(cred, op, ns, target);
 }
 
 static struct security_hook_list checkpoint_hooks[] __ro_after_init = {

@@ -20,18 +20,6 @@ static const char *const checkpoint_mode_names[CHECKPOINT_MODE_COUNT] = {
 };
 
 /**
- * checkpoint_op_valid - whether @op names a checkpoint/restore operation
- * @op: operation
- *
- * Return: true for every operation of enum cr_op, false for CR_OP_NONE and
- * out-of-range values.
- */
-bool checkpoint_op_valid(enum cr_op op)
-{
-	return op > CR_OP_NONE && op < CR_OP_COUNT;
-}
-
-/**
  * checkpoint_op_name - the administrator-visible name of an operation
  * @op: operation
  *
@@ -51,18 +39,6 @@ const char *checkpoint_op_name(enum cr_op op)
 const char *checkpoint_mode_name(enum checkpoint_mode mode)
 {
 	return mode < CHECKPOINT_MODE_COUNT ? checkpoint_mode_names[mode] : NULL;
-}
-
-/**
- * checkpoint_op_cr_in_mainline - whether mainline accepts CAP_CHECKPOINT_RESTORE
- * @op: a valid operation
- *
- * Return: true if the kernel accepts CAP_CHECKPOINT_RESTORE for @op without
- * any LSM; such operations default to "on", the others to "off".
- */
-bool checkpoint_op_cr_in_mainline(enum cr_op op)
-{
-	return checkpoint_op_valid(op) && cr_op_info[op].cr_in_mainline;
 }
 
 /**
@@ -291,67 +267,4 @@ int checkpoint_policy_format(const struct checkpoint_policy *policy,
 		len += n;
 	}
 	return len;
-}
-
-/**
- * checkpoint_policy_vouch - what the cr_op_vouch hook answers for @op
- * @policy: policy
- * @op: a valid operation
- *
- * Return: a mask of CR_VOUCH_* bits: CR_VOUCH_DENY for "off" (which takes
- * CAP_CHECKPOINT_RESTORE away where mainline accepts it), CR_VOUCH_NS for
- * "on", and CR_VOUCH_TARGET_USERNS on top of it for "userns".
- */
-int checkpoint_policy_vouch(const struct checkpoint_policy *policy,
-			    enum cr_op op)
-{
-	switch (policy->mode[op]) {
-	case CHECKPOINT_MODE_ON:
-		return CR_VOUCH_NS;
-	case CHECKPOINT_MODE_USERNS:
-		return CR_VOUCH_NS | CR_VOUCH_TARGET_USERNS;
-	default:
-		return CR_VOUCH_DENY;
-	}
-}
-
-/**
- * checkpoint_decide - the decision table, composed as the kernel composes it
- * @policy: policy
- * @op: a valid operation
- * @facts: what holds for the caller and the target
- *
- * Mirrors checkpoint_restore_op_capable() given the vouch hook's answer:
- * the legacy capability first; then nothing if the answer refuses
- * CAP_CHECKPOINT_RESTORE; then CAP_CHECKPOINT_RESTORE in the checked
- * namespace where mainline or the answer accepts it; then
- * CAP_CHECKPOINT_RESTORE in the target's namespace where the answer asks
- * for it and the caller may attach.  The vouch hook uses it to account for
- * the decision the kernel is about to make, and KUnit checks that it
- * yields the table of DESIGN.md section 5.
- *
- * Return: the verdict.
- */
-enum checkpoint_verdict
-checkpoint_decide(const struct checkpoint_policy *policy, enum cr_op op,
-		  const struct checkpoint_facts *facts)
-{
-	int vouch;
-
-	if (facts->legacy_cap)
-		return CHECKPOINT_ALLOW_LEGACY;
-
-	vouch = checkpoint_policy_vouch(policy, op);
-	if (vouch & CR_VOUCH_DENY)
-		return CHECKPOINT_DENY;
-
-	if ((checkpoint_op_cr_in_mainline(op) || (vouch & CR_VOUCH_NS)) &&
-	    facts->cr_cap)
-		return CHECKPOINT_ALLOW_CR;
-
-	if ((vouch & CR_VOUCH_TARGET_USERNS) && facts->has_target &&
-	    facts->may_attach && facts->cr_cap_target)
-		return CHECKPOINT_ALLOW_USERNS;
-
-	return CHECKPOINT_DENY;
 }

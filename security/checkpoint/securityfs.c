@@ -147,7 +147,7 @@ static ssize_t checkpoint_audit_write(struct file *file,
 	return ret ? ret : len;
 }
 
-static ssize_t checkpoint_stats_read(struct file *file, char __user *ubuf,
+static ssize_t checkpoint_stats_file_read(struct file *file, char __user *ubuf,
 				     size_t len, loff_t *ppos)
 {
 	size_t size = CR_OP_COUNT * CHECKPOINT_STATS_LINE, n = 0;
@@ -159,13 +159,11 @@ static ssize_t checkpoint_stats_read(struct file *file, char __user *ubuf,
 	if (!buf)
 		return -ENOMEM;
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
-		const struct checkpoint_stats *s = &checkpoint_stats[op];
+		struct checkpoint_stats s;
 
+		checkpoint_stats_read(op, &s);
 		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu denied=%lu\n",
-			       checkpoint_op_name(op),
-			       atomic_long_read(&s->legacy),
-			       atomic_long_read(&s->cr),
-			       atomic_long_read(&s->denied));
+			       checkpoint_op_name(op), s.legacy, s.cr, s.denied);
 	}
 	ret = simple_read_from_buffer(ubuf, len, ppos, buf, n);
 	kfree(buf);
@@ -191,7 +189,7 @@ static const struct file_operations checkpoint_audit_fops = {
 };
 
 static const struct file_operations checkpoint_stats_fops = {
-	.read = checkpoint_stats_read,
+	.read = checkpoint_stats_file_read,
 	.llseek = generic_file_llseek,
 };
 
