@@ -69,6 +69,7 @@ enum op policy_op(enum op op)
 
 const char *const caller_names[CALLER_COUNT] = {
 	"nothing", "cr", "legacy", "root_no_admin", "userns_root",
+	"nested_userns_root",
 };
 
 bool lsm_active(void)
@@ -195,6 +196,18 @@ static int enter_userns_as_root(void)
 	return 0;
 }
 
+/* From root of a user namespace, root of a new one below it. */
+static int enter_nested_userns(void)
+{
+	if (unshare(CLONE_NEWUSER))
+		return -1;
+	if (write_proc("/proc/self/setgroups", "deny") ||
+	    write_proc("/proc/self/uid_map", "0 0 1") ||
+	    write_proc("/proc/self/gid_map", "0 0 1"))
+		return -1;
+	return 0;
+}
+
 /*
  * Turn the calling (forked, root) process into @caller for @op.
  * Returns 0 or -1.
@@ -207,6 +220,7 @@ int become(enum caller caller, enum op op)
 	switch (caller) {
 	case CALLER_NONE:
 	case CALLER_USERNS_ROOT:
+	case CALLER_NESTED_USERNS_ROOT:
 		break;
 	case CALLER_CR:
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
@@ -230,7 +244,7 @@ int become(enum caller caller, enum op op)
 		return -1;
 	}
 	if (op_needs_tracer(op) && caller != CALLER_NONE &&
-	    caller != CALLER_USERNS_ROOT)
+	    caller != CALLER_USERNS_ROOT && caller != CALLER_NESTED_USERNS_ROOT)
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 			     CAP_SYS_PTRACE);
 	if (capng_change_id(CKPT_UID, CKPT_UID,
@@ -239,8 +253,11 @@ int become(enum caller caller, enum op op)
 	/* setuid made us non-dumpable: /proc/self would belong to root. */
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		return setup_failed("PR_SET_DUMPABLE"), -1;
-	if (caller == CALLER_USERNS_ROOT && enter_userns_as_root())
+	if ((caller == CALLER_USERNS_ROOT || caller == CALLER_NESTED_USERNS_ROOT) &&
+	    enter_userns_as_root())
 		return setup_failed("user namespace"), -1;
+	if (caller == CALLER_NESTED_USERNS_ROOT && enter_nested_userns())
+		return setup_failed("nested user namespace"), -1;
 	return 0;
 }
 
@@ -582,6 +599,13 @@ static int (*const op_funcs[OP_ALL_COUNT])(void) = {
 	NULL, op_sem_next_id, op_shm_next_id, op_suspend_seccomp_setopt,
 	op_seccomp_metadata,
 };
+
+int perform_op(enum op op)
+{
+	if (op >= OP_ALL_COUNT || !op_funcs[op])
+		return SETUP_FAILED;
+	return op_funcs[op]();
+}
 
 /*
  * set_tid from inside a child pid namespace (owned by the initial user

@@ -39,6 +39,7 @@ enum caller {
 	CALLER_LEGACY,		/* uid 1000, the op's legacy cap (+SYS_PTRACE) */
 	CALLER_ROOT_NO_ADMIN,	/* uid 0, every cap but SYS_ADMIN/SYS_RESOURCE/CR */
 	CALLER_USERNS_ROOT,	/* uid 1000 -> root of a new user namespace */
+	CALLER_NESTED_USERNS_ROOT, /* and root of another one below it */
 	CALLER_COUNT
 };
 
@@ -58,6 +59,7 @@ long stat_counter(enum op op, const char *which);
 
 int become(enum caller caller, enum op op);
 int run_op(enum op op, enum caller caller);
+int perform_op(enum op op);	/* in this process, already become() */
 extern pid_t last_op_pid;	/* the caller process of the last run_op() */
 
 #define DEFAULT_POLICY \

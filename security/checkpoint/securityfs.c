@@ -10,14 +10,12 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/security.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "checkpoint.h"
-
-/* The longest stats line: op name and three 20-digit counters. */
-#define CHECKPOINT_STATS_LINE (CHECKPOINT_MAX_LINE + 3 * 28)
 
 /*
  * Both the opener and the writer must hold CAP_MAC_ADMIN in the initial
@@ -45,22 +43,27 @@ static char *checkpoint_copy_write(struct file *file, const char __user *ubuf,
 	return memdup_user_nul(ubuf, len);
 }
 
-static ssize_t checkpoint_policy_read(struct file *file, char __user *ubuf,
-				      size_t len, loff_t *ppos)
+/*
+ * seq_file's single_open() formats once per open: a reader that needs
+ * several read() calls still sees one policy, never two halves.
+ */
+static int checkpoint_policy_show(struct seq_file *m, void *v)
 {
 	struct checkpoint_policy policy;
-	char *buf;
+	char buf[CR_OP_COUNT * 32];
 	int n;
-	ssize_t ret;
 
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	checkpoint_policy_get(&policy);
-	n = checkpoint_policy_format(&policy, buf, PAGE_SIZE);
-	ret = n < 0 ? n : simple_read_from_buffer(ubuf, len, ppos, buf, n);
-	kfree(buf);
-	return ret;
+	n = checkpoint_policy_format(&policy, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	seq_write(m, buf, n);
+	return 0;
+}
+
+static int checkpoint_policy_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, checkpoint_policy_show, NULL);
 }
 
 static ssize_t checkpoint_policy_write(struct file *file,
@@ -147,33 +150,31 @@ static ssize_t checkpoint_audit_write(struct file *file,
 	return ret ? ret : len;
 }
 
-static ssize_t checkpoint_stats_file_read(struct file *file, char __user *ubuf,
-				     size_t len, loff_t *ppos)
+static int checkpoint_stats_show(struct seq_file *m, void *v)
 {
-	size_t size = CR_OP_COUNT * CHECKPOINT_STATS_LINE, n = 0;
 	enum cr_op op;
-	char *buf;
-	ssize_t ret;
 
-	buf = kmalloc(size, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
 		struct checkpoint_stats s;
 
 		checkpoint_stats_read(op, &s);
-		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu denied=%lu\n",
-			       checkpoint_op_name(op), s.legacy, s.cr, s.denied);
+		seq_printf(m, "%s legacy=%lu cr=%lu denied=%lu\n",
+			   checkpoint_op_name(op), s.legacy, s.cr, s.denied);
 	}
-	ret = simple_read_from_buffer(ubuf, len, ppos, buf, n);
-	kfree(buf);
-	return ret;
+	return 0;
+}
+
+static int checkpoint_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, checkpoint_stats_show, NULL);
 }
 
 static const struct file_operations checkpoint_policy_fops = {
-	.read = checkpoint_policy_read,
+	.open = checkpoint_policy_open,
+	.read = seq_read,
 	.write = checkpoint_policy_write,
-	.llseek = generic_file_llseek,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static const struct file_operations checkpoint_lock_fops = {
@@ -189,8 +190,10 @@ static const struct file_operations checkpoint_audit_fops = {
 };
 
 static const struct file_operations checkpoint_stats_fops = {
-	.read = checkpoint_stats_file_read,
-	.llseek = generic_file_llseek,
+	.open = checkpoint_stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static int __init checkpoint_init_securityfs(void)
