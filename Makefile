@@ -13,7 +13,7 @@
 SHELL := /bin/bash
 BUILD := build
 
-.PHONY: all deps tree kernel selftests initramfs test demo bench run check clean distclean
+.PHONY: all deps tree kernel selftests initramfs test test-hardened demo bench run check clean distclean
 
 all: test
 
@@ -34,6 +34,9 @@ initramfs: selftests
 
 test:
 	@scripts/test.sh
+
+test-hardened:
+	@TEST_KERNEL=hardened scripts/test.sh
 
 demo:
 	@scripts/demo.sh

@@ -17,7 +17,7 @@ FRAGMENTS=("$ROOT/configs/base.config")
 log() { printf '[kernel] %s\n' "$*"; }
 die() { printf '[kernel] error: %s\n' "$*" >&2; exit 1; }
 
-"$ROOT/scripts/prepare-tree.sh"
+[ -n "${SKIP_PREPARE:-}" ] || "$ROOT/scripts/prepare-tree.sh"
 
 export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}

@@ -19,7 +19,8 @@ import sys
 RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*(?:- )?(.*)$')
 KERNEL_PROBLEM = re.compile(
     r'(BUG:|WARNING:|Oops|Kernel panic|Call Trace:|KASAN|UBSAN|KCSAN|'
-    r'kmemleak: \d+ new suspected|possible circular locking|'
+    r'kmemleak: \d+ new suspected|kmemleak: unreferenced object|'
+    r'possible circular locking|'
     r'inconsistent lock state|suspicious RCU usage|rcu_.*detected stall|'
     r'sleeping function called from invalid context|general protection fault)')
 

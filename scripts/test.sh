@@ -13,6 +13,11 @@ LOGS=$BUILD/logs
 TIMEOUT=${GUEST_TIMEOUT:-600}
 SUITES=checkpoint_policy,checkpoint_hooks
 
+# TEST_KERNEL=hardened runs the same boots on the sanitizer kernel.
+KERNEL=${TEST_KERNEL:-base}
+IMAGE=$BUILD/bzImage
+[ "$KERNEL" = base ] || IMAGE=$BUILD/bzImage-$KERNEL
+
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz)
 BOOTS=(
 	"main|main|kunit.filter=speed>slow lsm=yama,checkpoint"
@@ -23,12 +28,14 @@ BOOTS=(
 	"userns|userns|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=map_files:userns,set_tid:off"
 	"badparam|badparam|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=set_mm:maybe,suspend_seccomp:on"
 	"locked|locked|kunit.enable=0 lsm=yama,checkpoint checkpoint.policy=set_mm:on checkpoint.lock=1"
+	"stress|stress|kunit.enable=0 lsm=yama,checkpoint"
+	"fuzz|fuzz|kunit.enable=0 lsm=yama,checkpoint"
 	"criu|criu|kunit.enable=0 lsm=yama,checkpoint"
 )
 
 start=$(date +%s)
 "$ROOT/scripts/deps.sh"
-"$ROOT/scripts/build-kernel.sh" base
+"$ROOT/scripts/build-kernel.sh" "$KERNEL"
 make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 "$ROOT/scripts/build-mainline-selftests.sh"
 "$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
@@ -38,12 +45,12 @@ mkdir -p "$LOGS"
 specs=()
 for boot in "${BOOTS[@]}"; do
 	IFS='|' read -r name plan args <<<"$boot"
-	log=$LOGS/$name.log
+	log=$LOGS/$KERNEL-$name.log
 	t0=$(date +%s)
 	rc=0
 	initrd=$BUILD/initramfs.cpio.gz
 	[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
-	"$ROOT/scripts/run-guest.sh" "$BUILD/bzImage" "$initrd" \
+	"$ROOT/scripts/run-guest.sh" "$IMAGE" "$initrd" \
 		"$log" "$TIMEOUT" "$args cktest=$plan" || rc=$?
 	echo "[test] boot $name ($args): $(( $(date +%s) - t0 ))s, qemu exit $rc"
 	[ $rc -ne 124 ] || echo "[test] boot $name timed out after ${TIMEOUT}s"
@@ -53,5 +60,5 @@ for boot in "${BOOTS[@]}"; do
 done
 
 echo "[test] wall time $(( $(date +%s) - start ))s"
-python3 "$ROOT/scripts/tap-summary.py" "${specs[@]}" | tee "$BUILD/test-summary.txt"
+python3 "$ROOT/scripts/tap-summary.py" "${specs[@]}" | tee "$BUILD/test-summary-$KERNEL.txt"
 exit "${PIPESTATUS[0]}"

@@ -325,7 +325,7 @@ FIXTURE_TEARDOWN(fuzz)
 	EXPECT_STREQ(self->stats, now);
 }
 
-TEST_F(fuzz, sequential_writes)
+TEST_F_TIMEOUT(fuzz, sequential_writes, 600)
 {
 	uint64_t seed = env_u64("FUZZ_SEED", 1), s = seed;
 	long writes = env_u64("FUZZ_WRITES", 100000), i, accepted = 0;
@@ -395,10 +395,21 @@ TEST_F(fuzz, sequential_writes)
 
 struct writer {
 	uint64_t seed;
-	struct model wrote[PER_WRITER];
-	bool ok[PER_WRITER];
 	int bad;
 };
+
+/* Every whole policy as a base-3 number: which ones some writer wrote. */
+#define CODES 19683	/* 3^9 */
+static volatile bool written[CODES];
+
+static int model_code(const struct model *m)
+{
+	int i, code = 0;
+
+	for (i = NOPS - 1; i >= 0; i--)
+		code = code * 3 + m->mode[i];
+	return code;
+}
 
 static struct model random_whole(uint64_t *s)
 {
@@ -417,17 +428,17 @@ static void *writer_main(void *arg)
 	char buf[1024];
 
 	for (i = 0; i < PER_WRITER; i++) {
-		int n;
+		struct model m = random_whole(&w->seed);
+		int n = model_format(&m, buf, sizeof(buf));
 
-		w->wrote[i] = random_whole(&w->seed);
-		n = model_format(&w->wrote[i], buf, sizeof(buf));
 		if (rnd(&w->seed, 4) == 0) {
 			buf[rnd(&w->seed, n)] = '\0';	/* a bad one */
-			w->ok[i] = false;
 			if (do_write(fd, (unsigned char *)buf, n, 0) != -EINVAL)
 				w->bad++;
 		} else {
-			w->ok[i] = true;
+			/* recorded before the kernel can show it */
+			written[model_code(&m)] = true;
+			__sync_synchronize();
 			if (do_write(fd, (unsigned char *)buf, n, 0))
 				w->bad++;
 		}
@@ -436,24 +447,16 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-static bool written_by_someone(struct writer *w, const struct model *m,
-			       const struct model *initial)
+static bool written_by_someone(const struct model *m, const struct model *initial)
 {
-	int t, i;
-
-	if (!memcmp(m, initial, sizeof(*m)))
-		return true;
-	for (t = 0; t < WRITERS; t++)
-		for (i = 0; i < PER_WRITER; i++)
-			if (w[t].ok[i] && !memcmp(&w[t].wrote[i], m, sizeof(*m)))
-				return true;
-	return false;
+	return !memcmp(m, initial, sizeof(*m)) || written[model_code(m)];
 }
 
-TEST_F(fuzz, concurrent_writers)
+TEST_F_TIMEOUT(fuzz, concurrent_writers, 600)
 {
 	static struct writer w[WRITERS];
 	uint64_t seed = env_u64("FUZZ_SEED", 1);
+	bool joined[WRITERS] = { false };
 	pthread_t th[WRITERS];
 	struct model initial, seen;
 	long reads = 0, torn = 0;
@@ -466,22 +469,21 @@ TEST_F(fuzz, concurrent_writers)
 		ASSERT_EQ(0, pthread_create(&th[t], NULL, writer_main, &w[t]));
 	}
 	/* read while they write: every read is a whole policy someone wrote */
-	for (done = 0; !done; ) {
-		done = 1;
+	for (done = 0; done < WRITERS; ) {
 		for (t = 0; t < WRITERS; t++)
-			if (pthread_tryjoin_np(th[t], NULL) == EBUSY)
-				done = 0;
+			if (!joined[t] && pthread_tryjoin_np(th[t], NULL) == 0) {
+				joined[t] = true;
+				done++;
+			}
 		ASSERT_EQ(0, model_load(&seen));
 		reads++;
-		/* a writer's policy may not be recorded yet: recheck after */
-		if (!written_by_someone(w, &seen, &initial))
+		if (!written_by_someone(&seen, &initial))
 			torn++;
 	}
 	for (t = 0; t < WRITERS; t++)
 		EXPECT_EQ(0, w[t].bad) TH_LOG("writer %d: unexpected results", t);
 	ASSERT_EQ(0, model_load(&seen));
-	EXPECT_TRUE(written_by_someone(w, &seen, &initial));
-	/* recheck the reads' membership now that every write is recorded */
+	EXPECT_TRUE(written_by_someone(&seen, &initial));
 	EXPECT_EQ(0, torn) TH_LOG("%ld of %ld reads were no written policy", torn, reads);
 	printf("# fuzz: %d concurrent writers x %d writes, %ld concurrent reads\n",
 	       WRITERS, PER_WRITER, reads);
@@ -489,7 +491,7 @@ TEST_F(fuzz, concurrent_writers)
 
 /* ---- phase 3: locked (keep last) ------------------------------------------ */
 
-TEST_F(fuzz, locked_writes)
+TEST_F_TIMEOUT(fuzz, locked_writes, 300)
 {
 	uint64_t s = env_u64("FUZZ_SEED", 1) ^ 0xabcdef;
 	unsigned char *buf = malloc(MAXBUF);

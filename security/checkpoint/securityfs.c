@@ -10,7 +10,6 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/security.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -44,26 +43,63 @@ static char *checkpoint_copy_write(struct file *file, const char __user *ubuf,
 }
 
 /*
- * seq_file's single_open() formats once per open: a reader that needs
- * several read() calls still sees one policy, never two halves.
+ * The text a reader gets is formatted once, at open: a reader that needs
+ * several read() calls still sees one policy, never halves of two.  (Not
+ * seq_file: single_open() would take pwrite() away from writers.)
  */
-static int checkpoint_policy_show(struct seq_file *m, void *v)
+struct checkpoint_snapshot {
+	size_t len;
+	char text[];
+};
+
+#define CHECKPOINT_SNAPSHOT_SIZE (CR_OP_COUNT * 96)
+
+static int checkpoint_snapshot_open(struct file *file,
+				    int (*fill)(char *buf, size_t size))
 {
-	struct checkpoint_policy policy;
-	char buf[CR_OP_COUNT * 32];
+	struct checkpoint_snapshot *snap;
 	int n;
 
-	checkpoint_policy_get(&policy);
-	n = checkpoint_policy_format(&policy, buf, sizeof(buf));
-	if (n < 0)
+	if (!(file->f_mode & FMODE_READ))
+		return 0;
+	snap = kmalloc(sizeof(*snap) + CHECKPOINT_SNAPSHOT_SIZE, GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	n = fill(snap->text, CHECKPOINT_SNAPSHOT_SIZE);
+	if (n < 0) {
+		kfree(snap);
 		return n;
-	seq_write(m, buf, n);
+	}
+	snap->len = n;
+	file->private_data = snap;
 	return 0;
+}
+
+static ssize_t checkpoint_snapshot_read(struct file *file, char __user *ubuf,
+					size_t len, loff_t *ppos)
+{
+	const struct checkpoint_snapshot *snap = file->private_data;
+
+	return simple_read_from_buffer(ubuf, len, ppos, snap->text, snap->len);
+}
+
+static int checkpoint_snapshot_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static int checkpoint_policy_fill(char *buf, size_t size)
+{
+	struct checkpoint_policy policy;
+
+	checkpoint_policy_get(&policy);
+	return checkpoint_policy_format(&policy, buf, size);
 }
 
 static int checkpoint_policy_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, checkpoint_policy_show, NULL);
+	return checkpoint_snapshot_open(file, checkpoint_policy_fill);
 }
 
 static ssize_t checkpoint_policy_write(struct file *file,
@@ -150,31 +186,32 @@ static ssize_t checkpoint_audit_write(struct file *file,
 	return ret ? ret : len;
 }
 
-static int checkpoint_stats_show(struct seq_file *m, void *v)
+static int checkpoint_stats_fill(char *buf, size_t size)
 {
 	enum cr_op op;
+	size_t n = 0;
 
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
 		struct checkpoint_stats s;
 
 		checkpoint_stats_read(op, &s);
-		seq_printf(m, "%s legacy=%lu cr=%lu denied=%lu\n",
-			   checkpoint_op_name(op), s.legacy, s.cr, s.denied);
+		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu denied=%lu\n",
+			       checkpoint_op_name(op), s.legacy, s.cr, s.denied);
 	}
-	return 0;
+	return n;
 }
 
 static int checkpoint_stats_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, checkpoint_stats_show, NULL);
+	return checkpoint_snapshot_open(file, checkpoint_stats_fill);
 }
 
 static const struct file_operations checkpoint_policy_fops = {
 	.open = checkpoint_policy_open,
-	.read = seq_read,
+	.read = checkpoint_snapshot_read,
 	.write = checkpoint_policy_write,
-	.llseek = seq_lseek,
-	.release = single_release,
+	.llseek = generic_file_llseek,
+	.release = checkpoint_snapshot_release,
 };
 
 static const struct file_operations checkpoint_lock_fops = {
@@ -191,9 +228,9 @@ static const struct file_operations checkpoint_audit_fops = {
 
 static const struct file_operations checkpoint_stats_fops = {
 	.open = checkpoint_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
+	.read = checkpoint_snapshot_read,
+	.llseek = generic_file_llseek,
+	.release = checkpoint_snapshot_release,
 };
 
 static int __init checkpoint_init_securityfs(void)
