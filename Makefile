@@ -3,7 +3,8 @@
 # checkpoint LSM workbench.  Everything runs as root on Debian 12 with
 # Debian's linux-source-6.12; QEMU runs with TCG only.
 #
-#   make test     install deps, build, boot the test guests, summarise
+#   make test     install deps, build both kernels, boot the test guests,
+#                 summarise (TEST_KERNELS=base for the plain kernel only)
 #   make demo     CRIU checkpoints and restores a seccomp'd process
 #   make kernel   build the guest kernel (build/bzImage)
 #   make run      boot the kernel with an interactive shell
@@ -36,7 +37,7 @@ test:
 	@scripts/test.sh
 
 test-hardened:
-	@TEST_KERNEL=hardened scripts/test.sh
+	@TEST_KERNELS=hardened scripts/test.sh
 
 demo:
 	@scripts/demo.sh

@@ -1,22 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The whole test run: build the kernel, the selftests and the initramfs,
-# boot each guest of BOOTS under QEMU (TCG), and summarise every KUnit case
-# and selftest.  The last line is "N passed, N failed, N skipped"; the
-# exit status is non-zero on any failure, timeout or missing result.
+# The whole test run: build the kernels, the selftests and the initramfs
+# images, boot each guest of BOOTS under QEMU (TCG) on each kernel, and
+# summarise every KUnit case and selftest.  The last line is
+# "N passed, N failed, N skipped"; the exit status is non-zero on any
+# failure, timeout, missing result or sanitizer report.
+#   TEST_KERNELS="base hardened" (default) or a subset.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
 LOGS=$BUILD/logs
-TIMEOUT=${GUEST_TIMEOUT:-600}
+TIMEOUT=${GUEST_TIMEOUT:-1200}
 SUITES=checkpoint_policy,checkpoint_hooks
-
-# TEST_KERNEL=hardened runs the same boots on the sanitizer kernel.
-KERNEL=${TEST_KERNEL:-base}
-IMAGE=$BUILD/bzImage
-[ "$KERNEL" = base ] || IMAGE=$BUILD/bzImage-$KERNEL
+KERNELS=${TEST_KERNELS:-base hardened}
 
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz)
 BOOTS=(
@@ -35,7 +33,11 @@ BOOTS=(
 
 start=$(date +%s)
 "$ROOT/scripts/deps.sh"
-"$ROOT/scripts/build-kernel.sh" "$KERNEL"
+for kernel in $KERNELS; do
+	t0=$(date +%s)
+	"$ROOT/scripts/build-kernel.sh" "$kernel"
+	echo "[test] kernel $kernel ready after $(( $(date +%s) - t0 ))s"
+done
 make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 "$ROOT/scripts/build-mainline-selftests.sh"
 "$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
@@ -43,22 +45,26 @@ make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 
 mkdir -p "$LOGS"
 specs=()
-for boot in "${BOOTS[@]}"; do
-	IFS='|' read -r name plan args <<<"$boot"
-	log=$LOGS/$KERNEL-$name.log
-	t0=$(date +%s)
-	rc=0
-	initrd=$BUILD/initramfs.cpio.gz
-	[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
-	"$ROOT/scripts/run-guest.sh" "$IMAGE" "$initrd" \
-		"$log" "$TIMEOUT" "$args cktest=$plan" || rc=$?
-	echo "[test] boot $name ($args): $(( $(date +%s) - t0 ))s, qemu exit $rc"
-	[ $rc -ne 124 ] || echo "[test] boot $name timed out after ${TIMEOUT}s"
-	suites=$SUITES
-	case "$args" in *kunit.enable=0*) suites= ;; esac
-	specs+=("$name:$log:$ROOT/guest/plans/$plan:$suites")
+for kernel in $KERNELS; do
+	image=$BUILD/bzImage
+	[ "$kernel" = base ] || image=$BUILD/bzImage-$kernel
+	for boot in "${BOOTS[@]}"; do
+		IFS='|' read -r name plan args <<<"$boot"
+		log=$LOGS/$kernel-$name.log
+		initrd=$BUILD/initramfs.cpio.gz
+		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
+		t0=$(date +%s)
+		rc=0
+		"$ROOT/scripts/run-guest.sh" "$image" "$initrd" "$log" "$TIMEOUT" \
+			"$args cktest=$plan" || rc=$?
+		echo "[test] $kernel/$name: $(( $(date +%s) - t0 ))s, qemu exit $rc"
+		[ $rc -ne 124 ] || echo "[test] $kernel/$name timed out after ${TIMEOUT}s"
+		suites=$SUITES
+		case "$args" in *kunit.enable=0*) suites= ;; esac
+		specs+=("$kernel/$name:$log:$ROOT/guest/plans/$plan:$suites")
+	done
 done
 
 echo "[test] wall time $(( $(date +%s) - start ))s"
-python3 "$ROOT/scripts/tap-summary.py" "${specs[@]}" | tee "$BUILD/test-summary-$KERNEL.txt"
+python3 "$ROOT/scripts/tap-summary.py" "${specs[@]}" | tee "$BUILD/test-summary.txt"
 exit "${PIPESTATUS[0]}"

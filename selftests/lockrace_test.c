@@ -43,7 +43,17 @@ static void *policy_writer(void *arg)
 	return NULL;
 }
 
-TEST(policy_write_races_lock)
+FIXTURE(lockrace) {};
+
+FIXTURE_SETUP(lockrace)
+{
+}
+
+FIXTURE_TEARDOWN(lockrace)
+{
+}
+
+TEST_F_TIMEOUT(lockrace, policy_write_races_lock, 300)
 {
 	struct racer r = { 0 };
 	char locked_policy[1024], later[1024];

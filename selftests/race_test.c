@@ -57,7 +57,17 @@ static void worker(int w, long iters, struct tally *t)
 	_exit(0);
 }
 
-TEST(flip_under_load)
+FIXTURE(race) {};
+
+FIXTURE_SETUP(race)
+{
+}
+
+FIXTURE_TEARDOWN(race)
+{
+}
+
+TEST_F_TIMEOUT(race, flip_under_load, 900)
 {
 	long scale = getenv("RACE_SCALE") ? atol(getenv("RACE_SCALE")) : 1;
 	struct tally *t = mmap(NULL, sizeof(*t) * NWORKERS, PROT_READ | PROT_WRITE,
