@@ -51,4 +51,15 @@ fi
 echo "[check] sparse on security/checkpoint: $(grep -cE 'security/checkpoint.*(warning|error):' "$sparse_log" || true) findings"
 echo "[check] sparse on the seam's files: $(grep -cE '(warning|error):' "$sparse_log" || true) findings in all, mainline's own (log: ${sparse_log#$ROOT/})"
 "$ROOT/scripts/sparse-on-diff.py" "$TREE" "$sparse_log" || fail=1
+# kernel-doc on every non-static function, and the admin guide as reST
+kd=$("$TREE/scripts/kernel-doc" -none -Wall "$ROOT"/security/checkpoint/*.[ch] \
+	"$TREE/include/linux/cr_op.h" "$TREE/kernel/capability.c" 2>&1 | grep -v "^$" || true)
+[ -z "$kd" ] || { echo "$kd"; fail=1; }
+echo "[check] kernel-doc: $([ -z "$kd" ] && echo clean || echo FINDINGS)"
+if /usr/bin/python3 -m docutils --halt=2 \
+	"$ROOT/Documentation/admin-guide/LSM/checkpoint.rst" /dev/null; then
+	echo "[check] admin guide: valid reST"
+else
+	fail=1
+fi
 exit $fail

@@ -185,25 +185,22 @@ static int write_proc(const char *path, const char *s)
 	return write_file(path, s, strlen(s)) ? -1 : 0;
 }
 
-static int enter_userns_as_root(void)
-{
-	if (unshare(CLONE_NEWUSER))
-		return -1;
-	if (write_proc("/proc/self/setgroups", "deny") ||
-	    write_proc("/proc/self/uid_map", "0 1000 1") ||
-	    write_proc("/proc/self/gid_map", "0 1000 1"))
-		return -1;
-	return 0;
-}
 
-/* From root of a user namespace, root of a new one below it. */
-static int enter_nested_userns(void)
+/*
+ * A new user namespace whose root is our current uid: @outer is that uid as
+ * the parent namespace sees it ("1000" from the initial one, "0" from a
+ * user namespace where we are root already).
+ */
+static int enter_userns(const char *outer)
 {
+	char map[32];
+
+	snprintf(map, sizeof(map), "0 %s 1", outer);
 	if (unshare(CLONE_NEWUSER))
 		return -1;
 	if (write_proc("/proc/self/setgroups", "deny") ||
-	    write_proc("/proc/self/uid_map", "0 0 1") ||
-	    write_proc("/proc/self/gid_map", "0 0 1"))
+	    write_proc("/proc/self/uid_map", map) ||
+	    write_proc("/proc/self/gid_map", map))
 		return -1;
 	return 0;
 }
@@ -254,9 +251,9 @@ int become(enum caller caller, enum op op)
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		return setup_failed("PR_SET_DUMPABLE"), -1;
 	if ((caller == CALLER_USERNS_ROOT || caller == CALLER_NESTED_USERNS_ROOT) &&
-	    enter_userns_as_root())
+	    enter_userns("1000"))
 		return setup_failed("user namespace"), -1;
-	if (caller == CALLER_NESTED_USERNS_ROOT && enter_nested_userns())
+	if (caller == CALLER_NESTED_USERNS_ROOT && enter_userns("0"))
 		return setup_failed("nested user namespace"), -1;
 	return 0;
 }

@@ -106,19 +106,6 @@ static int open_map_file(const struct report *r)
 	return 0;
 }
 
-static int enter_container(void)
-{
-	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_change_id(CKPT_UID, CKPT_UID,
-			    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) ||
-	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) || unshare(CLONE_NEWUSER))
-		return -1;
-	if (write_file("/proc/self/setgroups", "deny", 4) ||
-	    write_file("/proc/self/uid_map", "0 1000 1", 8) ||
-	    write_file("/proc/self/gid_map", "0 1000 1", 8))
-		return -1;
-	return 0;
-}
 
 /* The container's init: starts the workload and the C/R task. */
 static int container(enum target_kind kind, const struct report *outside)
@@ -127,7 +114,8 @@ static int container(enum target_kind kind, const struct report *outside)
 	pid_t work = -1, cr;
 	int status, ret;
 
-	if (enter_container())
+	/* uid 1000, root of its own user namespace U */
+	if (become(CALLER_USERNS_ROOT, OP_MAP_FILES))
 		return 251;
 	if (kind == SIBLING) {
 		work = start_workload(true, &r);
