@@ -3,14 +3,15 @@
 #
 # make bench: the hooks' cost in the kernel (KUnit suite checkpoint_bench)
 # and userspace loops, on alternating boots of one kernel: A with
-# checkpoint in lsm= (seccomp ops on), B without (A B A B A B).  Prints a
+# checkpoint in lsm= (seccomp ops on), B without, alternating A B A B ...
+# (BENCH_PAIRS pairs, default 7).  Prints a
 # table and writes it to build/bench.txt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
 LOGS=$BUILD/logs
-PAIRS=${BENCH_PAIRS:-3}
+PAIRS=${BENCH_PAIRS:-7}
 
 "$ROOT/scripts/deps.sh"
 "$ROOT/scripts/build-kernel.sh" base

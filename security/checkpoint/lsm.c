@@ -280,7 +280,7 @@ checkpoint_foresee(const struct cred *cred, const struct checkpoint_policy *poli
 		   enum cr_op op, struct user_namespace *ns,
 		   struct task_struct *target)
 {
-	struct checkpoint_facts facts = { .has_target = target != NULL };
+	struct checkpoint_facts facts = { .has_target = !!target };
 	int vouch = checkpoint_policy_vouch(policy, op);
 
 	if (vouch & CR_VOUCH_DENY)

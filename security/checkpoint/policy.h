@@ -121,8 +121,8 @@ static inline bool checkpoint_op_cr_in_mainline(enum cr_op op)
  * CAP_CHECKPOINT_RESTORE away where mainline accepts it), CR_VOUCH_NS for
  * "on", and CR_VOUCH_TARGET_USERNS on top of it for "userns".
  */
-static __always_inline int checkpoint_policy_vouch(const struct checkpoint_policy *policy,
-			    enum cr_op op)
+static __always_inline int
+checkpoint_policy_vouch(const struct checkpoint_policy *policy, enum cr_op op)
 {
 	switch (policy->mode[op]) {
 	case CHECKPOINT_MODE_ON:
