@@ -13,10 +13,22 @@ BUILD=$ROOT/build
 TREE=$BUILD/linux/security/checkpoint
 LOGS=$BUILD/logs
 
+# name -> file@@exact text@@replacement (python string escapes)
 declare -A MUTATIONS=(
-	[parser-accepts-unknown-op]="policy.c|s/if (op == CR_OP_NONE \\|\\| mode < 0/if (op == CR_OP_NONE)\\n\\t\\treturn 0;\\n\\tif (mode < 0/"
-	[off-is-ignored]="policy.h|/^\\tdefault:\$/{n;s/return CR_VOUCH_DENY;/return 0;/}"
+	[parser-accepts-unknown-op]='policy.c@@\tif (op == CR_OP_NONE || mode < 0@@\tif (op == CR_OP_NONE)\n\t\treturn 0;\n\tif (mode < 0'
+	[off-is-ignored]='policy.h@@\tdefault:\n\t\treturn CR_VOUCH_DENY;@@\tdefault:\n\t\treturn 0;'
 )
+
+mutate() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import sys
+path, old, new = sys.argv[1], *(bytes(a, "utf-8").decode("unicode_escape") for a in sys.argv[2:])
+text = open(path).read()
+if text.count(old) != 1:
+    sys.exit(f"mutation text found {text.count(old)} times in {path}")
+open(path, "w").write(text.replace(old, new))
+PY
+}
 
 "$ROOT/scripts/build-kernel.sh" base >/dev/null
 make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
@@ -24,15 +36,13 @@ make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 mkdir -p "$LOGS"
 caught=0
 for name in "${!MUTATIONS[@]}"; do
-	file=${MUTATIONS[$name]%%|*}
-	expr=${MUTATIONS[$name]#*|}
+	spec=${MUTATIONS[$name]}
+	file=${spec%%@@*}
+	spec=${spec#*@@}
+	old=${spec%%@@*}
+	new=${spec#*@@}
 	"$ROOT/scripts/prepare-tree.sh" >/dev/null
-	cp "$TREE/$file" "$BUILD/mutation.orig"
-	sed -i "$expr" "$TREE/$file"
-	if cmp -s "$TREE/$file" "$BUILD/mutation.orig"; then
-		echo "[mutation] $name: the sed did not apply" >&2
-		exit 2
-	fi
+	mutate "$TREE/$file" "$old" "$new" || exit 2
 	SKIP_PREPARE=1 "$ROOT/scripts/build-kernel.sh" base >/dev/null
 	specs=()
 	for plan in main fuzz; do
