@@ -14,7 +14,7 @@
 SHELL := /bin/bash
 BUILD := build
 
-.PHONY: all deps tree kernel selftests initramfs test test-hardened demo bench run check clean distclean
+.PHONY: all deps tree kernel selftests initramfs test test-hardened test-kcsan demo bench run check clean distclean
 
 all: test
 
@@ -38,6 +38,9 @@ test:
 
 test-hardened:
 	@TEST_KERNELS=hardened scripts/test.sh
+
+test-kcsan:
+	@TEST_KERNELS=kcsan scripts/test.sh
 
 demo:
 	@scripts/demo.sh

@@ -537,45 +537,48 @@ static int seize_and_stop(pid_t pid)
 	return 0;
 }
 
-static int op_suspend_seccomp_setopt(void)
+/*
+ * Run @request on a stopped tracee of ours (with a filter if asked):
+ * returns 0 or the errno of @request, or a setup failure.
+ */
+static int on_stopped_tracee(bool with_filter, long (*request)(pid_t))
 {
-	pid_t pid = spawn_target(false);
-	int ret = 0;
+	pid_t pid = spawn_target(with_filter);
+	int ret;
 
 	if (pid < 0)
 		return setup_failed("target");
-	if (seize_and_stop(pid)) {
+	if (seize_and_stop(pid))
 		ret = setup_failed("seize and stop the target");
-		reap(pid);
-		return ret;
-	}
-	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_SUSPEND_SECCOMP))
-		ret = errno;
+	else
+		ret = request(pid);
 	reap(pid);
 	return ret;
 }
 
-static int op_seccomp_metadata(void)
+static long set_suspend_seccomp(pid_t pid)
+{
+	return ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_SUSPEND_SECCOMP) ? errno : 0;
+}
+
+static long get_metadata(pid_t pid)
 {
 	struct __ptrace_seccomp_metadata md = { .filter_off = 0 };
-	pid_t pid = spawn_target(true);
-	int ret = 0;
-	long n;
+	long n = ptrace(PTRACE_SECCOMP_GET_METADATA, pid, sizeof(md), &md);
 
-	if (pid < 0)
-		return setup_failed("target");
-	if (seize_and_stop(pid)) {
-		ret = setup_failed("seize and stop the target");
-		reap(pid);
-		return ret;
-	}
-	n = ptrace(PTRACE_SECCOMP_GET_METADATA, pid, sizeof(md), &md);
 	if (n < 0)
-		ret = errno;
-	else if (n != sizeof(md))
-		ret = setup_failed("metadata size");
-	reap(pid);
-	return ret;
+		return errno;
+	return n == sizeof(md) ? 0 : setup_failed("metadata size");
+}
+
+static int op_suspend_seccomp_setopt(void)
+{
+	return on_stopped_tracee(false, set_suspend_seccomp);
+}
+
+static int op_seccomp_metadata(void)
+{
+	return on_stopped_tracee(true, get_metadata);
 }
 
 static int op_set_mm(void)
