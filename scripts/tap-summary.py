@@ -23,7 +23,7 @@ import sys
 
 RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*(?:- )?(.*)$')
 KERNEL_PROBLEM = re.compile(
-    r'(BUG:|WARNING:|Oops|Kernel panic|Call Trace:|KASAN|UBSAN|KCSAN|'
+    r'(BUG:|WARNING:|Oops|Kernel panic|Call Trace:|KASAN|UBSAN|'
     r'kmemleak: \d+ new suspected|kmemleak: unreferenced object|'
     r'possible circular locking|'
     r'inconsistent lock state|suspicious RCU usage|rcu_.*detected stall|'

@@ -6,7 +6,7 @@
 # summarise every KUnit case and selftest.  The last line is
 # "N passed, N failed, N skipped"; the exit status is non-zero on any
 # failure, timeout, missing result or sanitizer report.
-#   TEST_KERNELS="base hardened" (default) or a subset; "kcsan" runs the
+#   TEST_KERNELS="base hardened kcsan" (default) or a subset; "kcsan" runs the
 #   main, stress and fuzz boots on the data-race detector kernel.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ BUILD=$ROOT/build
 LOGS=$BUILD/logs
 TIMEOUT=${GUEST_TIMEOUT:-1200}
 SUITES=checkpoint_policy,checkpoint_hooks
-KERNELS=${TEST_KERNELS:-base hardened}
+KERNELS=${TEST_KERNELS:-base hardened kcsan}
 
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz)
 BOOTS=(
