@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * In-kernel cost of the checkpoint LSM's hooks (run by make bench, filtered
- * out of make test: every case is slow).
+ * In-kernel cost of the checkpoint LSM's hooks.  Built only with
+ * CONFIG_SECURITY_CHECKPOINT_BENCH (make bench's kernel): the cases time
+ * loops with interrupts off and change the policy for their duration.
  *
  * Each figure is the median over BENCH_ROUNDS rounds of BENCH_ITERS calls,
  * timed with interrupts off, in tenths of a nanosecond per call, printed as
@@ -132,12 +133,23 @@ static void tagged_test(struct kunit *test)
 					     CAP_OPT_NONE));
 	BENCH(test, "part_ns_capable_granted", cr,
 	      bench_sink += ns_capable(&init_user_ns, CAP_CHECKPOINT_RESTORE));
-	BENCH(test, "part_vouch_hook_legacy", admin,
-	      bench_sink += security_cr_op_vouch(admin, CR_OP_SET_TID,
-						 &init_user_ns, NULL, true));
-	BENCH(test, "part_vouch_hook_cr", cr,
-	      bench_sink += security_cr_op_vouch(cr, CR_OP_SUSPEND_SECCOMP,
-						 &init_user_ns, NULL, false));
+	BENCH(test, "part_widen_hook", cr,
+	      bench_sink += security_cr_op_widen(cr, CR_OP_SUSPEND_SECCOMP,
+						 &init_user_ns, NULL));
+	BENCH(test, "part_capable_hook_tagged", cr,
+	      bench_sink += security_capable(cr, &init_user_ns,
+					     CAP_CHECKPOINT_RESTORE,
+					     CAP_OPT_CR_OP(CR_OP_SET_TID)));
+	BENCH(test, "part_capable_hook_untagged", cr,
+	      bench_sink += security_capable(cr, &init_user_ns,
+					     CAP_CHECKPOINT_RESTORE, CAP_OPT_NONE));
+	/* what a CR holder pays at a mainline op, against mainline's check */
+	BENCH(test, "tagged_mainline_op_cr_grant", cr,
+	      bench_sink += checkpoint_restore_op_capable(CR_OP_SET_TID,
+							  &init_user_ns, NULL));
+	BENCH(test, "tagged_mainline_op_admin_grant", admin,
+	      bench_sink += checkpoint_restore_op_capable(CR_OP_SET_TID,
+							  &init_user_ns, NULL));
 	BENCH(test, "tagged_legacy_grant", admin,
 	      bench_sink += checkpoint_restore_op_capable(CR_OP_SET_TID,
 							  &init_user_ns, NULL));
@@ -164,7 +176,7 @@ struct reader {
 	u64 max_ns, calls;
 };
 
-/* Readers take the policy through the vouch hook, timing each call. */
+/* Readers take the policy through the widen hook, timing each call. */
 static int reader_thread(void *arg)
 {
 	struct reader *r = arg;
@@ -173,8 +185,9 @@ static int reader_thread(void *arg)
 	complete(&r->started);
 	while (!atomic_read(&r->stop)) {
 		t0 = ktime_get_ns();
-		bench_sink += security_cr_op_vouch(current_cred(), CR_OP_SUSPEND_SECCOMP,
-						   &init_user_ns, NULL, false);
+		bench_sink += security_cr_op_widen(current_cred(),
+						   CR_OP_SUSPEND_SECCOMP,
+						   &init_user_ns, NULL);
 		d = ktime_get_ns() - t0;
 		if (d > r->max_ns)
 			r->max_ns = d;

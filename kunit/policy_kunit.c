@@ -10,11 +10,12 @@
  */
 
 #include <kunit/test.h>
+#include <linux/err.h>
 #include <linux/string.h>
 
 #include "policy.h"
 
-#define DEFAULTS "111111000"
+#define DEFAULTS "11111100001"
 
 static void spell_policy(const struct checkpoint_policy *policy, char *out)
 {
@@ -45,11 +46,12 @@ static void op_table_test(struct kunit *test)
 	static const char *const names[] = {
 		"map_files", "set_tid", "ns_last_pid", "exe_file",
 		"locked_termios", "ipc_next_id", "suspend_seccomp",
-		"seccomp_dump", "set_mm",
+		"seccomp_dump", "set_mm", "seccomp_restore", "amdkfd_criu",
 	};
 	/* DESIGN.md section 3, "mainline grants CAP_CHECKPOINT_RESTORE" */
 	static const bool mainline[] = {
-		true, true, true, true, true, true, false, false, false,
+		true, true, true, true, true, true, false, false, false, false,
+		true,
 	};
 	enum cr_op op;
 
@@ -178,8 +180,8 @@ static void decision_table_exhaustive_test(struct kunit *test)
 					expected_counts[mode][CHECKPOINT_ALLOW_USERNS]);
 		}
 	}
-	/* 9 ops x 2 modes + map_files userns, 32 combinations each */
-	KUNIT_EXPECT_EQ(test, walked, (9 * 2 + 1) * 32);
+	/* 11 ops x 2 modes + map_files userns, 32 combinations each */
+	KUNIT_EXPECT_EQ(test, walked, (11 * 2 + 1) * 32);
 }
 
 struct decision_case {
@@ -196,35 +198,35 @@ struct decision_case {
 
 static const struct decision_case decision_cases[] = {
 	{ "map_files default, CR", DEFAULTS, CR_OP_MAP_FILES, CR_ONLY, CHECKPOINT_ALLOW_CR },
-	{ "map_files off, CR", "011111000", CR_OP_MAP_FILES, CR_ONLY, CHECKPOINT_DENY },
-	{ "map_files off, SYS_ADMIN", "011111000", CR_OP_MAP_FILES, LEGACY_ONLY,
+	{ "map_files off, CR", "01111100001", CR_OP_MAP_FILES, CR_ONLY, CHECKPOINT_DENY },
+	{ "map_files off, SYS_ADMIN", "01111100001", CR_OP_MAP_FILES, LEGACY_ONLY,
 	  CHECKPOINT_ALLOW_LEGACY },
 	{ "map_files on, rootless", DEFAULTS, CR_OP_MAP_FILES, ROOTLESS, CHECKPOINT_DENY },
-	{ "map_files userns, rootless", "u11111000", CR_OP_MAP_FILES, ROOTLESS,
+	{ "map_files userns, rootless", "u1111100001", CR_OP_MAP_FILES, ROOTLESS,
 	  CHECKPOINT_ALLOW_USERNS },
-	{ "map_files userns, rootless without attach", "u11111000", CR_OP_MAP_FILES,
+	{ "map_files userns, rootless without attach", "u1111100001", CR_OP_MAP_FILES,
 	  { .has_target = true, .cr_cap_target = true }, CHECKPOINT_DENY },
-	{ "map_files userns, attach without CR", "u11111000", CR_OP_MAP_FILES,
+	{ "map_files userns, attach without CR", "u1111100001", CR_OP_MAP_FILES,
 	  { .has_target = true, .may_attach = true }, CHECKPOINT_DENY },
-	{ "map_files userns, no target", "u11111000", CR_OP_MAP_FILES,
+	{ "map_files userns, no target", "u1111100001", CR_OP_MAP_FILES,
 	  { .cr_cap_target = true, .may_attach = true }, CHECKPOINT_DENY },
-	{ "map_files userns, nothing", "u11111000", CR_OP_MAP_FILES, {}, CHECKPOINT_DENY },
+	{ "map_files userns, nothing", "u1111100001", CR_OP_MAP_FILES, {}, CHECKPOINT_DENY },
 	{ "set_tid default, CR", DEFAULTS, CR_OP_SET_TID, CR_ONLY, CHECKPOINT_ALLOW_CR },
-	{ "ns_last_pid off, CR", "110111000", CR_OP_NS_LAST_PID, CR_ONLY, CHECKPOINT_DENY },
+	{ "ns_last_pid off, CR", "11011100001", CR_OP_NS_LAST_PID, CR_ONLY, CHECKPOINT_DENY },
 	{ "ipc_next_id default, nothing", DEFAULTS, CR_OP_IPC_NEXT_ID, {}, CHECKPOINT_DENY },
 	{ "suspend_seccomp default, CR", DEFAULTS, CR_OP_SUSPEND_SECCOMP, CR_ONLY,
 	  CHECKPOINT_DENY },
-	{ "suspend_seccomp on, CR", "111111100", CR_OP_SUSPEND_SECCOMP, CR_ONLY,
+	{ "suspend_seccomp on, CR", "11111110001", CR_OP_SUSPEND_SECCOMP, CR_ONLY,
 	  CHECKPOINT_ALLOW_CR },
 	{ "suspend_seccomp default, SYS_ADMIN", DEFAULTS, CR_OP_SUSPEND_SECCOMP,
 	  LEGACY_ONLY, CHECKPOINT_ALLOW_LEGACY },
-	{ "seccomp_dump on, rootless", "111111010", CR_OP_SECCOMP_DUMP, ROOTLESS,
+	{ "seccomp_dump on, rootless", "11111101001", CR_OP_SECCOMP_DUMP, ROOTLESS,
 	  CHECKPOINT_DENY },
 	{ "set_mm default, CR", DEFAULTS, CR_OP_SET_MM, CR_ONLY, CHECKPOINT_DENY },
-	{ "set_mm on, CR", "111111001", CR_OP_SET_MM, CR_ONLY, CHECKPOINT_ALLOW_CR },
-	{ "set_mm on, SYS_RESOURCE and CR", "111111001", CR_OP_SET_MM,
+	{ "set_mm on, CR", "11111100101", CR_OP_SET_MM, CR_ONLY, CHECKPOINT_ALLOW_CR },
+	{ "set_mm on, SYS_RESOURCE and CR", "11111100101", CR_OP_SET_MM,
 	  { .legacy_cap = true, .cr_cap = true }, CHECKPOINT_ALLOW_LEGACY },
-	{ "set_mm on, nothing", "111111001", CR_OP_SET_MM, {}, CHECKPOINT_DENY },
+	{ "set_mm on, nothing", "11111100101", CR_OP_SET_MM, {}, CHECKPOINT_DENY },
 };
 
 static void decision_case_desc(const struct decision_case *c, char *desc)
@@ -258,22 +260,22 @@ struct parse_case {
 #define LINE65 "set_mm                                                         on"
 
 static const struct parse_case parse_cases[] = {
-	{ "one line", "set_mm on\n", 0, 0, "111111001" },
-	{ "no final newline", "set_mm on", 0, 0, "111111001" },
-	{ "two lines", "suspend_seccomp on\nseccomp_dump on\n", 0, 0, "111111110" },
-	{ "userns", "map_files userns\n", 0, 0, "u11111000" },
+	{ "one line", "set_mm on\n", 0, 0, "11111100101" },
+	{ "no final newline", "set_mm on", 0, 0, "11111100101" },
+	{ "two lines", "suspend_seccomp on\nseccomp_dump on\n", 0, 0, "11111111001" },
+	{ "userns", "map_files userns\n", 0, 0, "u1111100001" },
 	{ "all off",
 	  "map_files off\nset_tid off\nns_last_pid off\nexe_file off\n"
-	  "locked_termios off\nipc_next_id off\n", 0, 0, "000000000" },
+	  "locked_termios off\nipc_next_id off\n", 0, 0, "00000000001" },
 	{ "all on",
 	  "map_files on\nset_tid on\nns_last_pid on\nexe_file on\n"
 	  "locked_termios on\nipc_next_id on\nsuspend_seccomp on\n"
-	  "seccomp_dump on\nset_mm on\n", 0, 0, "111111111" },
-	{ "blanks around and between", "  set_mm   on\x20\x20\n", 0, 0, "111111001" },
-	{ "tabs", "\tset_mm\ton\x09\n", 0, 0, "111111001" },
+	  "seccomp_dump on\nset_mm on\n", 0, 0, "11111111101" },
+	{ "blanks around and between", "  set_mm   on\x20\x20\n", 0, 0, "11111100101" },
+	{ "tabs", "\tset_mm\ton\x09\n", 0, 0, "11111100101" },
 	{ "same as before", "map_files on\n", 0, 0, DEFAULTS },
 	{ "off again", "set_mm off\n", 0, 0, DEFAULTS },
-	{ "64-byte line", LINE64 "\n", 0, 0, "111111001" },
+	{ "64-byte line", LINE64 "\n", 0, 0, "11111100101" },
 	{ "empty write", "", 0, -EINVAL, DEFAULTS },
 	{ "newline only", "\n", 0, -EINVAL, DEFAULTS },
 	{ "blank line", "\x20\n", 0, -EINVAL, DEFAULTS },
@@ -323,7 +325,7 @@ static void parse_case_test(struct kunit *test)
 	char spelled[CR_OP_COUNT];
 
 	checkpoint_policy_set_defaults(&policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, c->buf, len), c->ret);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, c->buf, len, NULL), c->ret);
 	spell_policy(&policy, spelled);
 	KUNIT_EXPECT_STREQ(test, spelled, c->result);
 }
@@ -334,14 +336,14 @@ static void parse_keeps_policy_test(struct kunit *test)
 	struct checkpoint_policy policy;
 	char spelled[CR_OP_COUNT];
 
-	unspell_policy("u00101110", &policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nx y\n", 14),
+	unspell_policy("u0010111001", &policy);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nx y\n", 14, NULL),
 			-EINVAL);
 	spell_policy(&policy, spelled);
-	KUNIT_EXPECT_STREQ(test, spelled, "u00101110");
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_tid on\n", 11), 0);
+	KUNIT_EXPECT_STREQ(test, spelled, "u0010111001");
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_tid on\n", 11, NULL), 0);
 	spell_policy(&policy, spelled);
-	KUNIT_EXPECT_STREQ(test, spelled, "u10101110");
+	KUNIT_EXPECT_STREQ(test, spelled, "u1010111001");
 }
 
 /* Only the first len bytes count: what follows is not part of the write. */
@@ -351,18 +353,18 @@ static void parse_respects_len_test(struct kunit *test)
 	char spelled[CR_OP_COUNT];
 
 	checkpoint_policy_set_defaults(&policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nbogus\n", 10), 0);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nbogus\n", 10, NULL), 0);
 	spell_policy(&policy, spelled);
-	KUNIT_EXPECT_STREQ(test, spelled, "111111001");
+	KUNIT_EXPECT_STREQ(test, spelled, "11111100101");
 }
 
 /* ---- the boot parameter parser ------------------------------------------- */
 
 static const struct parse_case boot_cases[] = {
-	{ "seccomp ops", "suspend_seccomp:on,seccomp_dump:on", 0, 0, "111111110" },
-	{ "userns", "map_files:userns", 0, 0, "u11111000" },
-	{ "one op", "set_mm:on", 0, 0, "111111001" },
-	{ "mainline ops off", "map_files:off,set_tid:off", 0, 0, "001111000" },
+	{ "seccomp ops", "suspend_seccomp:on,seccomp_dump:on", 0, 0, "11111111001" },
+	{ "userns", "map_files:userns", 0, 0, "u1111100001" },
+	{ "one op", "set_mm:on", 0, 0, "11111100101" },
+	{ "mainline ops off", "map_files:off,set_tid:off", 0, 0, "00111100001" },
 	{ "empty", "", 0, -EINVAL, DEFAULTS },
 	{ "trailing comma", "set_mm:on,", 0, -EINVAL, DEFAULTS },
 	{ "leading comma", ",set_mm:on", 0, -EINVAL, DEFAULTS },
@@ -411,7 +413,7 @@ static void boot_overlong_test(struct kunit *test)
 static const char default_text[] =
 	"map_files on\nset_tid on\nns_last_pid on\nexe_file on\n"
 	"locked_termios on\nipc_next_id on\nsuspend_seccomp off\n"
-	"seccomp_dump off\nset_mm off\n";
+	"seccomp_dump off\nset_mm off\nseccomp_restore off\namdkfd_criu on\n";
 
 static void format_defaults_test(struct kunit *test)
 {
@@ -429,12 +431,13 @@ static void format_userns_test(struct kunit *test)
 	struct checkpoint_policy policy;
 	char buf[256];
 
-	unspell_policy("u00000111", &policy);
+	unspell_policy("u0000011110", &policy);
 	KUNIT_ASSERT_GT(test, checkpoint_policy_format(&policy, buf, sizeof(buf)), 0);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "map_files userns\nset_tid off\nns_last_pid off\n"
 			   "exe_file off\nlocked_termios off\nipc_next_id off\n"
-			   "suspend_seccomp on\nseccomp_dump on\nset_mm on\n");
+			   "suspend_seccomp on\nseccomp_dump on\nset_mm on\n"
+			   "seccomp_restore on\namdkfd_criu off\n");
 }
 
 /* Every buffer too small by even one byte is refused, NUL-terminated. */
@@ -486,31 +489,67 @@ static void format_parse_roundtrip_test(struct kunit *test)
 			len = checkpoint_policy_format(&policy, buf, sizeof(buf));
 			KUNIT_ASSERT_GT(test, len, 0);
 			checkpoint_policy_set_defaults(&back);
-			KUNIT_ASSERT_EQ(test, checkpoint_policy_parse(&back, buf, len), 0);
+			KUNIT_ASSERT_EQ(test, checkpoint_policy_parse(&back, buf, len, NULL), 0);
 			KUNIT_ASSERT_EQ(test, memcmp(&back.mode[1], &policy.mode[1],
 						     CR_OP_COUNT - 1), 0);
 			n++;
 		}
 	}
-	KUNIT_EXPECT_EQ(test, n, 2 * 512);
+	KUNIT_EXPECT_EQ(test, n, 2 * 2048);
 }
 
-/* ---- vouch and restrict: the hooks' pure parts ---------------------------- */
+/* ---- widen and refuse: the hooks' pure parts ------------------------------ */
 
-static void vouch_test(struct kunit *test)
+static void widen_refuse_test(struct kunit *test)
 {
 	struct checkpoint_policy policy;
 
-	unspell_policy("u10000000", &policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_vouch(&policy, CR_OP_MAP_FILES),
-			CR_VOUCH_NS | CR_VOUCH_TARGET_USERNS);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_vouch(&policy, CR_OP_SET_TID),
-			CR_VOUCH_NS);
+	unspell_policy("u1000000101", &policy);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_widen(&policy, CR_OP_MAP_FILES),
+			CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_widen(&policy, CR_OP_SET_TID),
+			CR_WIDEN_NS);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_widen(&policy, CR_OP_SET_MM),
+			CR_WIDEN_NS);
+	/* off never widens and never answers negative */
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_widen(&policy, CR_OP_NS_LAST_PID), 0);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_widen(&policy, CR_OP_SECCOMP_RESTORE),
+			0);
 	/* off takes CAP_CHECKPOINT_RESTORE away, also where mainline gives it */
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_vouch(&policy, CR_OP_NS_LAST_PID),
-			CR_VOUCH_DENY);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_vouch(&policy, CR_OP_SET_MM),
-			CR_VOUCH_DENY);
+	KUNIT_EXPECT_TRUE(test, checkpoint_policy_refuses(&policy, CR_OP_NS_LAST_PID));
+	KUNIT_EXPECT_TRUE(test, checkpoint_policy_refuses(&policy, CR_OP_SUSPEND_SECCOMP));
+	KUNIT_EXPECT_FALSE(test, checkpoint_policy_refuses(&policy, CR_OP_MAP_FILES));
+	KUNIT_EXPECT_FALSE(test, checkpoint_policy_refuses(&policy, CR_OP_SET_MM));
+}
+
+/* The seam's reading of one LSM's answer: error codes widen nothing. */
+static void widen_bits_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(0), 0);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(-EACCES), 0);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(-EPERM), 0);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(-MAX_ERRNO), 0);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(-1), 0);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(INT_MIN), 0);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(1), CR_WIDEN_NS);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(2), CR_WIDEN_TARGET_USERNS);
+	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(INT_MAX), CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS);
+}
+
+/* A write reports the ops it names, for the audit records. */
+static void parse_named_test(struct kunit *test)
+{
+	struct checkpoint_policy policy;
+	u32 named = 0xdead;
+
+	checkpoint_policy_set_defaults(&policy);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy,
+			"set_mm on\nmap_files off\n", 24, &named), 0);
+	KUNIT_EXPECT_EQ(test, named, (u32)(BIT(CR_OP_SET_MM) | BIT(CR_OP_MAP_FILES)));
+	named = 0xdead;
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "bogus on\n", 9, &named),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, named, 0xdead);
 }
 
 static struct kunit_case checkpoint_policy_cases[] = {
@@ -529,7 +568,9 @@ static struct kunit_case checkpoint_policy_cases[] = {
 	KUNIT_CASE(format_small_buffer_test),
 	KUNIT_CASE(format_bad_mode_test),
 	KUNIT_CASE(format_parse_roundtrip_test),
-	KUNIT_CASE(vouch_test),
+	KUNIT_CASE(widen_refuse_test),
+	KUNIT_CASE(widen_bits_test),
+	KUNIT_CASE(parse_named_test),
 	{}
 };
 

@@ -14,7 +14,7 @@ LOGS=$BUILD/logs
 PAIRS=${BENCH_PAIRS:-7}
 
 "$ROOT/scripts/deps.sh"
-"$ROOT/scripts/build-kernel.sh" base
+"$ROOT/scripts/build-kernel.sh" bench
 make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 "$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
 mkdir -p "$LOGS"
@@ -29,7 +29,7 @@ for i in $(seq 1 "$PAIRS"); do
 		[ $side = A ] || args=$B
 		log=$LOGS/bench-$i$side.log
 		echo "[bench] boot $i$side: $args"
-		"$ROOT/scripts/run-guest.sh" "$BUILD/bzImage" "$BUILD/initramfs.cpio.gz" \
+		"$ROOT/scripts/run-guest.sh" "$BUILD/bzImage-bench" "$BUILD/initramfs.cpio.gz" \
 			"$log" 900 "$args $COMMON" ||
 			{ echo "[bench] boot $i$side failed: $log" >&2; exit 1; }
 		logs+=("$side:$log")

@@ -19,7 +19,7 @@ die() { printf '[kernel] error: %s\n' "$*" >&2; exit 1; }
 
 [ -n "${SKIP_PREPARE:-}" ] || "$ROOT/scripts/prepare-tree.sh"
 
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/checkpoint-lsm/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export KBUILD_BUILD_TIMESTAMP="checkpoint-lsm"
 export KBUILD_BUILD_USER=checkpoint KBUILD_BUILD_HOST=workbench

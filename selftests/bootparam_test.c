@@ -25,16 +25,18 @@ static const struct {
 	{ "allon",
 	  "map_files on\nset_tid on\nns_last_pid on\nexe_file on\n"
 	  "locked_termios on\nipc_next_id on\nsuspend_seccomp on\n"
-	  "seccomp_dump on\nset_mm on\n", "0\n" },
+	  "seccomp_dump on\nset_mm on\nseccomp_restore on\namdkfd_criu on\n", "0\n" },
 	{ "userns",
 	  "map_files userns\nset_tid off\nns_last_pid on\nexe_file on\n"
 	  "locked_termios on\nipc_next_id on\nsuspend_seccomp off\n"
-	  "seccomp_dump off\nset_mm off\n", "0\n" },
+	  "seccomp_dump off\nset_mm off\nseccomp_restore off\n"
+	  "amdkfd_criu on\n", "0\n" },
 	{ "bad", DEFAULT_POLICY, "0\n" },
 	{ "locked",
 	  "map_files on\nset_tid on\nns_last_pid on\nexe_file on\n"
 	  "locked_termios on\nipc_next_id on\nsuspend_seccomp off\n"
-	  "seccomp_dump off\nset_mm on\n", "1\n" },
+	  "seccomp_dump off\nset_mm on\nseccomp_restore off\n"
+	  "amdkfd_criu on\n", "1\n" },
 };
 
 static int boot_case(void)

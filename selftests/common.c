@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint LSM selftests: callers, policy files and the nine operations,
- * each performed through its real system call by a forked caller.
+ * Checkpoint LSM selftests: callers, policy files and the operations, each
+ * performed through its real system call by a forked caller.
  */
 #define _GNU_SOURCE
 #include <cap-ng.h>
@@ -46,8 +46,9 @@
 const char *const op_names[OP_ALL_COUNT] = {
 	"map_files", "set_tid", "ns_last_pid", "exe_file", "locked_termios",
 	"ipc_next_id", "suspend_seccomp", "seccomp_dump", "set_mm",
+	"seccomp_restore", "amdkfd_criu",
 	"set_tid", "ipc_next_id", "ipc_next_id", "suspend_seccomp",
-	"seccomp_dump",
+	"seccomp_dump", "set_mm",
 };
 
 enum op policy_op(enum op op)
@@ -62,6 +63,8 @@ enum op policy_op(enum op op)
 		return OP_SUSPEND_SECCOMP;
 	case OP_SECCOMP_METADATA:
 		return OP_SECCOMP_DUMP;
+	case OP_SET_MM_EXE_FILE:
+		return OP_SET_MM;
 	default:
 		return op;
 	}
@@ -151,7 +154,7 @@ int restore_policy(void)
 	return write_file(CKPT_DIR "/policy", saved_policy, saved_len);
 }
 
-/* One counter of stats ("legacy", "cr" or "denied"), or -1. */
+/* One counter of stats ("legacy", "cr" or "refused"), or -1. */
 long stat_counter(enum op op, const char *which)
 {
 	char buf[2048], key[64], *line;
@@ -444,6 +447,14 @@ static int op_shm_next_id(void)
 	return write_next_id("shm");
 }
 
+/* The pid of the last target spawned by run_op()'s caller, shared memory. */
+static pid_t *shared_target;
+
+pid_t last_target_pid(void)
+{
+	return shared_target ? *shared_target : 0;
+}
+
 /* A child of the caller, with its creds, stopped in pause(). */
 static pid_t spawn_target(bool with_filter)
 {
@@ -479,6 +490,8 @@ static pid_t spawn_target(bool with_filter)
 		return -1;
 	}
 	close(sync[0]);
+	if (shared_target)
+		*shared_target = pid;
 	return pid;
 }
 
@@ -592,13 +605,53 @@ static int op_set_mm(void)
 	return 0;
 }
 
+/*
+ * Replacing the exe link with the same file: -EBUSY, from
+ * replace_mm_exe_file() after the capability checks, means they passed.
+ */
+static int op_set_mm_exe_file(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY), ret = 0;
+
+	if (fd < 0)
+		return setup_failed("open /proc/self/exe");
+	if (prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd, 0, 0))
+		ret = errno == EBUSY ? 0 : errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * A filter installed without no_new_privs: 0 if it was installed, the
+ * errno otherwise.  What the install did to no_new_privs is
+ * seccomp_restore_test's business.
+ */
+static int op_seccomp_restore(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = insns };
+
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0)
+		return setup_failed("no_new_privs already set");
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return errno;
+	return 0;
+}
+
 static int (*const op_funcs[OP_ALL_COUNT])(void) = {
 	op_map_files, op_set_tid, op_ns_last_pid, op_exe_file,
 	op_locked_termios, op_ipc_next_id, op_suspend_seccomp,
-	op_seccomp_dump, op_set_mm,
+	op_seccomp_dump, op_set_mm, op_seccomp_restore, NULL,
 	NULL, op_sem_next_id, op_shm_next_id, op_suspend_seccomp_setopt,
-	op_seccomp_metadata,
+	op_seccomp_metadata, op_set_mm_exe_file,
 };
+
+bool op_performable(enum op op)
+{
+	return op < OP_ALL_COUNT && (op_funcs[op] || op == OP_SET_TID_NESTED);
+}
 
 int perform_op(enum op op)
 {
@@ -644,9 +697,19 @@ pid_t last_op_pid;
 
 int run_op(enum op op, enum caller caller)
 {
-	pid_t pid = fork();
 	int status;
+	pid_t pid;
 
+	if (!shared_target) {
+		shared_target = mmap(NULL, sizeof(*shared_target),
+				     PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (shared_target == MAP_FAILED)
+			shared_target = NULL;
+	}
+	if (shared_target)
+		*shared_target = 0;
+	pid = fork();
 	if (pid < 0)
 		return -1;
 	last_op_pid = pid;

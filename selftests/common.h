@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Checkpoint LSM selftests: callers, policy files and the nine operations.
+ * Checkpoint LSM selftests: callers, policy files and the operations.
  */
 #ifndef CHECKPOINT_SELFTEST_COMMON_H
 #define CHECKPOINT_SELFTEST_COMMON_H
@@ -22,6 +22,8 @@ enum op {
 	OP_SUSPEND_SECCOMP,
 	OP_SECCOMP_DUMP,
 	OP_SET_MM,
+	OP_SECCOMP_RESTORE,
+	OP_AMDKFD_CRIU,		/* no /dev/kfd in the guest: never performed */
 	OP_COUNT,
 	/* the same checks reached through other call paths */
 	OP_SET_TID_NESTED = OP_COUNT,	/* clone3 set_tid from a child pid ns */
@@ -29,6 +31,7 @@ enum op {
 	OP_SHM_NEXT_ID,			/* kernel.shm_next_id */
 	OP_SUSPEND_SECCOMP_SETOPT,	/* PTRACE_SETOPTIONS */
 	OP_SECCOMP_METADATA,		/* PTRACE_SECCOMP_GET_METADATA */
+	OP_SET_MM_EXE_FILE,		/* PR_SET_MM_EXE_FILE: set_mm and exe_file */
 	OP_ALL_COUNT
 };
 
@@ -60,11 +63,14 @@ long stat_counter(enum op op, const char *which);
 int become(enum caller caller, enum op op);
 int run_op(enum op op, enum caller caller);
 int perform_op(enum op op);	/* in this process, already become() */
+bool op_performable(enum op op);
 extern pid_t last_op_pid;	/* the caller process of the last run_op() */
+pid_t last_target_pid(void);	/* the task it spawned to act on, or 0 */
 
 #define DEFAULT_POLICY \
 	"map_files on\nset_tid on\nns_last_pid on\nexe_file on\n" \
 	"locked_termios on\nipc_next_id on\nsuspend_seccomp off\n" \
-	"seccomp_dump off\nset_mm off\n"
+	"seccomp_dump off\nset_mm off\nseccomp_restore off\n" \
+	"amdkfd_criu on\n"
 
 #endif

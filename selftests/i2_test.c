@@ -21,10 +21,11 @@
 enum untagged { SETHOSTNAME, MOUNT, RAISE_RLIMIT };
 
 static const char *const all_on =
-	"suspend_seccomp on\nseccomp_dump on\nset_mm on\nmap_files userns\n";
+	"suspend_seccomp on\nseccomp_dump on\nset_mm on\nseccomp_restore on\n"
+	"map_files userns\n";
 static const char *const all_off =
 	"map_files off\nset_tid off\nns_last_pid off\nexe_file off\n"
-	"locked_termios off\nipc_next_id off\n";
+	"locked_termios off\nipc_next_id off\namdkfd_criu off\n";
 
 static int do_untagged(enum untagged what)
 {

@@ -11,6 +11,9 @@
  *    ptrace ops): row 3, allowed unless the op is off;
  *  - legacy: uid 1000 with CAP_SYS_ADMIN (CAP_SYS_RESOURCE for set_mm):
  *    row 1, always allowed;
+ * PR_SET_MM_EXE_FILE is set_mm, and through CAP_CHECKPOINT_RESTORE also
+ * exe_file (DESIGN.md section 3); here exe_file keeps its default, on;
+ * exe_file_test covers exe_file off.
  *  - userns_root: uid 1000 that became root of its own user namespace: it
  *    has the legacy capability only where the kernel checks that
  *    namespace (exe_file), and CAP_CHECKPOINT_RESTORE in the target's
@@ -36,9 +39,10 @@ static const char *const op_call_names[OP_ALL_COUNT] = {
 	"write ns_last_pid", "PR_SET_MM_MAP exe_fd", "TIOCSLCKTRMIOS",
 	"write msg_next_id", "PTRACE_SEIZE + O_SUSPEND_SECCOMP",
 	"PTRACE_SECCOMP_GET_FILTER", "PR_SET_MM_ARG_START",
+	"PR_SET_SECCOMP without no_new_privs", "(no /dev/kfd)",
 	"clone3 set_tid from a child pid ns", "write sem_next_id",
 	"write shm_next_id", "PTRACE_SETOPTIONS + O_SUSPEND_SECCOMP",
-	"PTRACE_SECCOMP_GET_METADATA",
+	"PTRACE_SECCOMP_GET_METADATA", "PR_SET_MM_EXE_FILE",
 };
 
 /* The errno a refused operation reports. */
@@ -47,6 +51,7 @@ static int denial_errno(enum op op)
 	switch (policy_op(op)) {
 	case OP_IPC_NEXT_ID:		/* the sysctl's mode stays 0644 */
 	case OP_SECCOMP_DUMP:		/* seccomp_get_filter() */
+	case OP_SECCOMP_RESTORE:	/* seccomp_prepare_filter() */
 		return EACCES;
 	default:
 		return EPERM;
@@ -63,7 +68,7 @@ static bool default_on(enum op op)
 
 	if (boot && !strcmp(boot, "allon"))
 		return true;
-	return policy_op(op) <= OP_IPC_NEXT_ID;
+	return policy_op(op) <= OP_IPC_NEXT_ID || policy_op(op) == OP_AMDKFD_CRIU;
 }
 
 /* DESIGN.md section 5 for the callers of this file. */
@@ -78,7 +83,8 @@ static bool expect_allowed(enum op op, enum mode mode, enum caller caller)
 	case CALLER_CR:
 		return on;				/* rows 2, 3 */
 	case CALLER_USERNS_ROOT:
-		if (op == OP_EXE_FILE)			/* row 1 in its own ns */
+		/* row 1: these two check the caller's own namespace */
+		if (op == OP_EXE_FILE || op == OP_SECCOMP_RESTORE)
 			return true;
 		return op == OP_MAP_FILES && mode == USERNS;	/* row 4 */
 	default:
@@ -158,5 +164,7 @@ VARIANTS_OP(SEM_NEXT_ID);
 VARIANTS_OP(SHM_NEXT_ID);
 VARIANTS_OP(SUSPEND_SECCOMP_SETOPT);
 VARIANTS_OP(SECCOMP_METADATA);
+VARIANTS_OP(SECCOMP_RESTORE);
+VARIANTS_OP(SET_MM_EXE_FILE);
 
 TEST_HARNESS_MAIN

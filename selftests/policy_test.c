@@ -95,7 +95,8 @@ TEST_F(policy, multi_line_write)
 	read_policy(_metadata, buf, sizeof(buf));
 	EXPECT_STREQ("map_files userns\nset_tid off\nns_last_pid on\nexe_file on\n"
 		     "locked_termios on\nipc_next_id on\nsuspend_seccomp on\n"
-		     "seccomp_dump on\nset_mm off\n", buf);
+		     "seccomp_dump on\nset_mm off\nseccomp_restore off\n"
+		     "amdkfd_criu on\n", buf);
 }
 
 TEST_F(policy, bad_writes_change_nothing)
@@ -277,10 +278,10 @@ TEST_F(policy, stats_format)
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char name[32];
-		long legacy, cr, denied;
+		long legacy, cr, refused;
 
-		ASSERT_EQ(4, sscanf(line, "%31s legacy=%ld cr=%ld denied=%ld",
-				    name, &legacy, &cr, &denied)) TH_LOG("%s", line);
+		ASSERT_EQ(4, sscanf(line, "%31s legacy=%ld cr=%ld refused=%ld",
+				    name, &legacy, &cr, &refused)) TH_LOG("%s", line);
 		ASSERT_LT(lines, OP_COUNT);
 		EXPECT_STREQ(op_names[lines], name);
 		lines++;

@@ -12,15 +12,15 @@
 #include "policy.h"
 
 /**
- * struct checkpoint_stats - per-operation counts of decisions
- * @legacy: allowed by the legacy capability
- * @cr: allowed through CAP_CHECKPOINT_RESTORE
- * @denied: refused
+ * struct checkpoint_stats - per-operation counts of tagged capability checks
+ * @legacy: granted by the legacy capability
+ * @cr: granted through CAP_CHECKPOINT_RESTORE
+ * @refused: CAP_CHECKPOINT_RESTORE held, refused because the op is off
  */
 struct checkpoint_stats {
 	unsigned long legacy;
 	unsigned long cr;
-	unsigned long denied;
+	unsigned long refused;
 };
 
 extern bool checkpoint_lsm_enabled;
@@ -34,5 +34,10 @@ int checkpoint_lock_policy(void);
 bool checkpoint_policy_locked(void);
 int checkpoint_set_audit(bool on);
 bool checkpoint_audit_enabled(void);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+int checkpoint_cr_op_widen(const struct cred *cred, enum cr_op op,
+			   struct user_namespace *ns, struct task_struct *target);
+#endif
 
 #endif /* _SECURITY_CHECKPOINT_CHECKPOINT_H */

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Checkpoint LSM: lets CAP_CHECKPOINT_RESTORE pass the checkpoint/restore
- * capability checks that the administrator's policy names.
+ * capability checks that the administrator's policy names, and only those.
  *
- * The kernel sends every checkpoint/restore capability decision through
- * checkpoint_restore_op_capable(), which tells LSMs, through cr_op_vouch,
- * whether the caller holds the operation's legacy capability and asks
- * whether CAP_CHECKPOINT_RESTORE suffices.  This file answers from the
- * policy, counts every decision and logs the grants made through
- * CAP_CHECKPOINT_RESTORE.  It does not hook capable(): the capability
- * checks of the rest of the system never reach it.  The policy is one
- * RCU-protected object, replaced whole under checkpoint_mutex.
+ * The kernel tags every checkpoint/restore capability check with its
+ * operation and asks for capabilities in mainline's order
+ * (checkpoint_restore_op_grant()).  This LSM answers two hooks:
+ *  - cr_op_widen, which only widens: for an operation that is "on", it lets
+ *    CAP_CHECKPOINT_RESTORE count where mainline does not accept it;
+ *  - capable, which only restricts: an untagged check returns on one
+ *    branch; at a tagged check it refuses CAP_CHECKPOINT_RESTORE for an
+ *    "off" operation, and counts (and, if asked, audits) the grants when
+ *    they happen.  Listed last in lsm=, it sees exactly the grants that
+ *    commoncap and every earlier LSM allowed.
+ * The policy is one RCU-protected object, replaced whole under
+ * checkpoint_mutex.
  */
 
 #define pr_fmt(fmt) "checkpoint: " fmt
@@ -25,6 +29,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <kunit/static_stub.h>
 #include <uapi/linux/lsm.h>
 
 #include "checkpoint.h"
@@ -51,6 +56,65 @@ static DEFINE_PER_CPU(struct checkpoint_stats, checkpoint_stats[CR_OP_COUNT]);
 static char *checkpoint_boot_policy_str __initdata;
 static bool checkpoint_boot_lock __initdata;
 
+/*
+ * Every change of the configuration is audited, whatever the audit switch
+ * says, with who made it.  Process context: may sleep.
+ */
+static void checkpoint_audit_config(const char *file, const char *op,
+				    const char *old, const char *new)
+{
+#ifdef CONFIG_AUDIT
+	char comm[TASK_COMM_LEN];
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_CHECKPOINT_CONFIG);
+	if (!ab)
+		return;
+	audit_log_format(ab, "lsm=checkpoint file=%s", file);
+	if (op)
+		audit_log_format(ab, " op=%s", op);
+	audit_log_format(ab, " old=%s new=%s auid=%u ses=%u pid=%d comm=",
+			 old, new,
+			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
+			 audit_get_sessionid(current), task_tgid_nr(current));
+	audit_log_untrustedstring(ab, get_task_comm(comm, current));
+	audit_log_end(ab);
+#else
+	pr_notice("config file=%s op=%s old=%s new=%s pid=%d comm=%s\n", file,
+		  op ? op : "-", old, new, task_tgid_nr(current), current->comm);
+#endif
+}
+
+static void checkpoint_audit_policy(const struct checkpoint_policy *old,
+				    const struct checkpoint_policy *new,
+				    u32 named)
+{
+	enum cr_op op;
+
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
+		if (named & BIT(op))
+			checkpoint_audit_config("policy", checkpoint_op_name(op),
+						checkpoint_mode_name(old->mode[op]),
+						checkpoint_mode_name(new->mode[op]));
+}
+
+static u32 checkpoint_policy_diff(const struct checkpoint_policy *a,
+				  const struct checkpoint_policy *b)
+{
+	enum cr_op op;
+	u32 diff = 0;
+
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
+		if (a->mode[op] != b->mode[op])
+			diff |= BIT(op);
+	return diff;
+}
+
+static const char *checkpoint_bit_name(bool bit)
+{
+	return bit ? "1" : "0";
+}
+
 /**
  * checkpoint_stats_read - sum the per-CPU counts of one operation
  * @op: a valid operation
@@ -69,7 +133,7 @@ void checkpoint_stats_read(enum cr_op op, struct checkpoint_stats *sum)
 
 		sum->legacy += READ_ONCE(s->legacy);
 		sum->cr += READ_ONCE(s->cr);
-		sum->denied += READ_ONCE(s->denied);
+		sum->refused += READ_ONCE(s->refused);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(checkpoint_stats_read);
@@ -107,6 +171,7 @@ static void checkpoint_policy_swap(struct checkpoint_rcu_policy *new)
  */
 int checkpoint_policy_replace(const struct checkpoint_policy *policy)
 {
+	struct checkpoint_policy prev;
 	struct checkpoint_rcu_policy *new;
 	int ret = 0;
 
@@ -116,14 +181,20 @@ int checkpoint_policy_replace(const struct checkpoint_policy *policy)
 	new->policy = *policy;
 
 	mutex_lock(&checkpoint_mutex);
-	if (checkpoint_locked)
+	if (checkpoint_locked) {
 		ret = -EPERM;
-	else
+	} else {
+		prev = rcu_dereference_protected(checkpoint_active,
+						 lockdep_is_held(&checkpoint_mutex))->policy;
 		checkpoint_policy_swap(new);
+	}
 	mutex_unlock(&checkpoint_mutex);
 
 	if (ret)
 		kfree(new);
+	else
+		checkpoint_audit_policy(&prev, policy,
+					checkpoint_policy_diff(&prev, policy));
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(checkpoint_policy_replace);
@@ -137,12 +208,16 @@ EXPORT_SYMBOL_IF_KUNIT(checkpoint_policy_replace);
  * same mutex as the lock: a write either completes before the policy is
  * locked or fails with -EPERM.
  *
+ * Every op the lines name is audited, with its old and new mode.
+ *
  * Return: 0, -EPERM once the policy is locked, -EINVAL for a bad write,
  * -ENOMEM.
  */
 int checkpoint_policy_write_lines(const char *buf, size_t len)
 {
-	struct checkpoint_rcu_policy *new, *cur;
+	struct checkpoint_policy prev, next;
+	struct checkpoint_rcu_policy *new;
+	u32 named = 0;
 	int ret = 0;
 
 	new = kmalloc(sizeof(*new), GFP_KERNEL);
@@ -153,18 +228,23 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
 	if (checkpoint_locked) {
 		ret = -EPERM;
 	} else {
-		cur = rcu_dereference_protected(checkpoint_active,
-						lockdep_is_held(&checkpoint_mutex));
-		new->policy = cur->policy;
-		ret = checkpoint_policy_parse(&new->policy, buf, len);
-		if (!ret)
+		prev = rcu_dereference_protected(checkpoint_active,
+						 lockdep_is_held(&checkpoint_mutex))->policy;
+		next = prev;
+		ret = checkpoint_policy_parse(&next, buf, len, &named);
+		if (!ret) {
+			new->policy = next;
 			checkpoint_policy_swap(new);
+		}
 	}
 	mutex_unlock(&checkpoint_mutex);
 
-	if (ret)
+	if (ret) {
 		kfree(new);
-	return ret;
+		return ret;
+	}
+	checkpoint_audit_policy(&prev, &next, named);
+	return 0;
 }
 
 /**
@@ -177,11 +257,13 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
  */
 int checkpoint_lock_policy(void)
 {
+	bool was;
+
 	mutex_lock(&checkpoint_mutex);
-	if (!checkpoint_locked)
-		pr_notice("policy locked\n");
-	checkpoint_locked = true;
+	was = checkpoint_locked;
+	WRITE_ONCE(checkpoint_locked, true);
 	mutex_unlock(&checkpoint_mutex);
+	checkpoint_audit_config("lock", NULL, checkpoint_bit_name(was), "1");
 	return 0;
 }
 
@@ -204,13 +286,18 @@ bool checkpoint_policy_locked(void)
 int checkpoint_set_audit(bool on)
 {
 	int ret = 0;
+	bool was;
 
 	mutex_lock(&checkpoint_mutex);
+	was = checkpoint_audit;
 	if (checkpoint_locked)
 		ret = -EPERM;
 	else
 		WRITE_ONCE(checkpoint_audit, on);
 	mutex_unlock(&checkpoint_mutex);
+	if (!ret)
+		checkpoint_audit_config("audit", NULL, checkpoint_bit_name(was),
+					checkpoint_bit_name(on));
 	return ret;
 }
 
@@ -225,18 +312,54 @@ bool checkpoint_audit_enabled(void)
 }
 
 /*
+ * The task a grant acts on, noted by the widen hook, which the seam calls
+ * before the capability checks of every operation that has a target: the
+ * capable hook is not told.  A task blob, because the two calls may run
+ * on different CPUs.
+ */
+struct checkpoint_task {
+	enum cr_op op;
+	pid_t target;
+};
+
+static struct lsm_blob_sizes checkpoint_blob_sizes __ro_after_init = {
+	.lbs_task = sizeof(struct checkpoint_task),
+};
+
+static struct checkpoint_task *checkpoint_task(struct task_struct *task)
+{
+	return task->security + checkpoint_blob_sizes.lbs_task;
+}
+
+static void checkpoint_note_target(enum cr_op op, struct task_struct *target)
+{
+	struct checkpoint_task *ct = checkpoint_task(current);
+
+	ct->op = op;
+	ct->target = target ? task_tgid_nr(target) : 0;
+}
+
+/* 0 when the widen hook did not run for @op in this task's last check. */
+static pid_t checkpoint_noted_target(enum cr_op op)
+{
+	const struct checkpoint_task *ct = checkpoint_task(current);
+
+	return ct->op == op ? ct->target : 0;
+}
+
+/*
  * Runs in whatever context the capability check runs in: no sleeping, and
  * an allocation only when the administrator asked for audit records.
  */
-static void checkpoint_log_grant(enum cr_op op, struct task_struct *target)
+static void checkpoint_log_grant(enum cr_op op)
 {
-	pid_t opid = target ? task_tgid_nr(target) : 0;
+	pid_t opid = checkpoint_noted_target(op);
 #ifdef CONFIG_AUDIT
 	char comm[TASK_COMM_LEN];
 	struct audit_buffer *ab;
 
 	ab = audit_log_start(audit_context(), GFP_ATOMIC | __GFP_NOWARN,
-			     AUDIT_AVC);
+			     AUDIT_CHECKPOINT_GRANT);
 	if (!ab)
 		return;
 	audit_log_format(ab, "lsm=checkpoint op=%s cap=checkpoint_restore pid=%d comm=",
@@ -251,90 +374,86 @@ static void checkpoint_log_grant(enum cr_op op, struct task_struct *target)
 #endif
 }
 
-/* commoncap's verdict, without audit or side effects, as the kernel will ask. */
-static bool checkpoint_holds_cr(const struct cred *cred,
-				struct user_namespace *ns)
+static bool checkpoint_op_refused(enum cr_op op)
 {
-	return !cap_capable(cred, ns, CAP_CHECKPOINT_RESTORE, CAP_OPT_NOAUDIT);
-}
-
-static bool checkpoint_holds_cr_in_target_ns(const struct cred *cred,
-					     struct task_struct *target)
-{
-	bool ret;
+	bool refused;
 
 	rcu_read_lock();
-	ret = checkpoint_holds_cr(cred, __task_cred(target)->user_ns);
+	refused = checkpoint_policy_refuses(&rcu_dereference(checkpoint_active)->policy,
+					    op);
 	rcu_read_unlock();
-	return ret;
+	return refused;
 }
 
 /*
- * The decision checkpoint_restore_op_capable() is about to make, from the
- * facts it will find.  Facts are gathered lazily, in the order the kernel
- * uses them; the ptrace check only for a userns-mode op whose caller lacks
- * CAP_CHECKPOINT_RESTORE in the checked namespace.
+ * A tagged check that commoncap and every LSM before this one allowed: the
+ * legacy capability always passes (row 1); CAP_CHECKPOINT_RESTORE passes
+ * unless the op is off (row 2).  Counted here, when the decision is made.
  */
-static enum checkpoint_verdict
-checkpoint_foresee(const struct cred *cred, const struct checkpoint_policy *policy,
-		   enum cr_op op, struct user_namespace *ns,
-		   struct task_struct *target)
+static noinline int checkpoint_capable_tagged(int cap, unsigned int opts)
 {
-	struct checkpoint_facts facts = { .has_target = !!target };
-	int vouch = checkpoint_policy_vouch(policy, op);
+	enum cr_op op = cap_opt_cr_op(opts);
 
-	if (vouch & CR_VOUCH_DENY)
-		return CHECKPOINT_DENY;
-	facts.cr_cap = checkpoint_holds_cr(cred, ns);
-	if (!facts.cr_cap && target && (vouch & CR_VOUCH_TARGET_USERNS)) {
-		facts.may_attach = ptrace_may_access(target,
-						     PTRACE_MODE_ATTACH_FSCREDS);
-		facts.cr_cap_target = facts.may_attach &&
-			checkpoint_holds_cr_in_target_ns(cred, target);
-	}
-	return checkpoint_decide(policy, op, &facts);
-}
-
-/* Rows 2-5: answer from the policy, and count what the kernel will decide. */
-static noinline int checkpoint_vouch_and_account(const struct cred *cred,
-						 enum cr_op op,
-						 struct user_namespace *ns,
-						 struct task_struct *target)
-{
-	struct checkpoint_policy policy;
-	enum checkpoint_verdict verdict;
-
-	rcu_read_lock();
-	policy = rcu_dereference(checkpoint_active)->policy;
-	rcu_read_unlock();
-
-	verdict = checkpoint_foresee(cred, &policy, op, ns, target);
-	if (verdict == CHECKPOINT_DENY) {
-		this_cpu_inc(checkpoint_stats[op].denied);
-	} else {
-		this_cpu_inc(checkpoint_stats[op].cr);
-		if (READ_ONCE(checkpoint_audit) && !cr_op_info[op].noaudit)
-			checkpoint_log_grant(op, target);
-	}
-	return checkpoint_policy_vouch(&policy, op);
-}
-
-static int checkpoint_cr_op_vouch(const struct cred *cred, enum cr_op op,
-				  struct user_namespace *ns,
-				  struct task_struct *target, bool legacy)
-{
 	if (!checkpoint_op_valid(op))
 		return 0;
-	/* Row 1: allowed whatever we answer; only counted. */
-	if (legacy) {
+	if (cap != CAP_CHECKPOINT_RESTORE) {
 		this_cpu_inc(checkpoint_stats[op].legacy);
 		return 0;
 	}
-	return checkpoint_vouch_and_account(cred, op, ns, target);
+	if (checkpoint_op_refused(op)) {
+		this_cpu_inc(checkpoint_stats[op].refused);
+		return -EPERM;
+	}
+	this_cpu_inc(checkpoint_stats[op].cr);
+	if (READ_ONCE(checkpoint_audit) && !(opts & CAP_OPT_NOAUDIT))
+		checkpoint_log_grant(op);
+	return 0;
 }
 
+/*
+ * Every capability check of the system comes through here: untagged ones
+ * must cost one predictable branch.
+ */
+static int checkpoint_capable(const struct cred *cred, struct user_namespace *ns,
+			      int cap, unsigned int opts)
+{
+	if (likely(!(opts & CAP_OPT_CR_OP_MASK)))
+		return 0;
+	return checkpoint_capable_tagged(cap, opts);
+}
+
+/**
+ * checkpoint_cr_op_widen - the widen hook: CAP_CHECKPOINT_RESTORE for "on" ops
+ * @cred: credentials of the caller
+ * @op: the operation checked
+ * @ns: the namespace the call site checks
+ * @target: the task the operation acts on, or NULL
+ *
+ * Return: the CR_WIDEN_* bits of @op's mode; never negative.
+ */
+VISIBLE_IF_KUNIT int checkpoint_cr_op_widen(const struct cred *cred,
+					    enum cr_op op,
+					    struct user_namespace *ns,
+					    struct task_struct *target)
+{
+	int widen;
+
+	KUNIT_STATIC_STUB_REDIRECT(checkpoint_cr_op_widen, cred, op, ns, target);
+
+	if (!checkpoint_op_valid(op))
+		return 0;
+	checkpoint_note_target(op, target);
+	rcu_read_lock();
+	widen = checkpoint_policy_widen(&rcu_dereference(checkpoint_active)->policy,
+					op);
+	rcu_read_unlock();
+	return widen;
+}
+EXPORT_SYMBOL_IF_KUNIT(checkpoint_cr_op_widen);
+
 static struct security_hook_list checkpoint_hooks[] __ro_after_init = {
-	LSM_HOOK_INIT(cr_op_vouch, checkpoint_cr_op_vouch),
+	LSM_HOOK_INIT(capable, checkpoint_capable),
+	LSM_HOOK_INIT(cr_op_widen, checkpoint_cr_op_widen),
 };
 
 static const struct lsm_id checkpoint_lsmid = {
@@ -391,4 +510,5 @@ static int __init checkpoint_init(void)
 DEFINE_LSM(checkpoint) = {
 	.name = "checkpoint",
 	.init = checkpoint_init,
+	.blobs = &checkpoint_blob_sizes,
 };

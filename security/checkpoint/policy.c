@@ -46,8 +46,9 @@ const char *checkpoint_mode_name(enum checkpoint_mode mode)
  * @op: a valid operation
  * @mode: mode
  *
- * "userns" only makes sense where the operation acts on a task whose memory
- * the caller could reach through ptrace anyway: map_files.
+ * "userns" only makes sense where the operation reveals what the caller
+ * could make the target hand over through ptrace anyway, which the seam's
+ * table says (map_files); the seam ignores that answer for other ops.
  *
  * Return: true if the policy may set @op to @mode.
  */
@@ -55,7 +56,7 @@ bool checkpoint_op_accepts_mode(enum cr_op op, enum checkpoint_mode mode)
 {
 	if (!checkpoint_op_valid(op) || mode >= CHECKPOINT_MODE_COUNT)
 		return false;
-	return mode != CHECKPOINT_MODE_USERNS || op == CR_OP_MAP_FILES;
+	return mode != CHECKPOINT_MODE_USERNS || cr_op_info[op].target_userns;
 }
 
 /**
@@ -155,6 +156,8 @@ static int checkpoint_parse_line(struct checkpoint_policy *policy, u32 *seen,
  * @policy: the current policy on entry; the new one on success
  * @buf: the written bytes (need not be NUL-terminated)
  * @len: number of bytes in @buf
+ * @named: if not NULL, set to the mask of BIT(op) of the ops the lines
+ *	name, on success
  *
  * Each line is "op mode", newline-terminated except possibly the last.
  * Operations not named keep their mode.  The write is all-or-nothing: an
@@ -165,7 +168,7 @@ static int checkpoint_parse_line(struct checkpoint_policy *policy, u32 *seen,
  * Return: 0 on success, -EINVAL otherwise.
  */
 int checkpoint_policy_parse(struct checkpoint_policy *policy,
-			    const char *buf, size_t len)
+			    const char *buf, size_t len, u32 *named)
 {
 	struct checkpoint_policy next = *policy;
 	size_t pos = 0;
@@ -187,6 +190,8 @@ int checkpoint_policy_parse(struct checkpoint_policy *policy,
 	}
 
 	*policy = next;
+	if (named)
+		*named = seen;
 	return 0;
 }
 
@@ -267,4 +272,32 @@ int checkpoint_policy_format(const struct checkpoint_policy *policy,
 		len += n;
 	}
 	return len;
+}
+
+/**
+ * checkpoint_decide - the decision table of DESIGN.md section 5
+ * @policy: policy
+ * @op: a valid operation
+ * @facts: what holds for the caller and the target
+ *
+ * The rows define the verdict; the kernel reaches it by asking in
+ * mainline's order (the seam's checkpoint_restore_op_grant(), with this
+ * LSM's cr_op_widen and capable hooks), and KUnit checks that both agree.
+ *
+ * Return: the verdict.
+ */
+enum checkpoint_verdict checkpoint_decide(const struct checkpoint_policy *policy,
+					  enum cr_op op,
+					  const struct checkpoint_facts *facts)
+{
+	if (facts->legacy_cap)
+		return CHECKPOINT_ALLOW_LEGACY;
+	if (policy->mode[op] == CHECKPOINT_MODE_OFF)
+		return CHECKPOINT_DENY;
+	if (facts->cr_cap)
+		return CHECKPOINT_ALLOW_CR;
+	if (policy->mode[op] == CHECKPOINT_MODE_USERNS && facts->has_target &&
+	    facts->cr_cap_target && facts->may_attach)
+		return CHECKPOINT_ALLOW_USERNS;
+	return CHECKPOINT_DENY;
 }

@@ -21,7 +21,8 @@
  * @CHECKPOINT_MODE_ON: CAP_CHECKPOINT_RESTORE in the checked namespace too
  * @CHECKPOINT_MODE_USERNS: as @CHECKPOINT_MODE_ON, and also
  *	CAP_CHECKPOINT_RESTORE in the target's user namespace for a caller
- *	that may ptrace-attach the target (map_files only)
+ *	that may ptrace-attach the target (only for operations whose
+ *	cr_op_info[] row sets target_userns: map_files)
  * @CHECKPOINT_MODE_COUNT: number of modes
  */
 enum checkpoint_mode {
@@ -77,16 +78,11 @@ bool checkpoint_op_accepts_mode(enum cr_op op, enum checkpoint_mode mode);
 
 void checkpoint_policy_set_defaults(struct checkpoint_policy *policy);
 int checkpoint_policy_parse(struct checkpoint_policy *policy,
-			    const char *buf, size_t len);
+			    const char *buf, size_t len, u32 *named);
 int checkpoint_policy_parse_boot(struct checkpoint_policy *policy,
 				 const char *str);
 int checkpoint_policy_format(const struct checkpoint_policy *policy,
 			     char *buf, size_t size);
-
-/*
- * The decision path is inline: the vouch hook runs it for every tagged
- * decision, and out-of-line calls dominated its cost in make bench.
- */
 
 /**
  * checkpoint_op_valid - whether @op names a checkpoint/restore operation
@@ -113,66 +109,42 @@ static inline bool checkpoint_op_cr_in_mainline(enum cr_op op)
 }
 
 /**
- * checkpoint_policy_vouch - what the cr_op_vouch hook answers for @op
+ * checkpoint_policy_refuses - whether the capable hook refuses @op's CR check
  * @policy: policy
  * @op: a valid operation
  *
- * Return: a mask of CR_VOUCH_* bits: CR_VOUCH_DENY for "off" (which takes
- * CAP_CHECKPOINT_RESTORE away where mainline accepts it), CR_VOUCH_NS for
- * "on", and CR_VOUCH_TARGET_USERNS on top of it for "userns".
+ * Return: true if @op is "off": CAP_CHECKPOINT_RESTORE does not pass its
+ * check, even where mainline accepts it.
  */
-static __always_inline int
-checkpoint_policy_vouch(const struct checkpoint_policy *policy, enum cr_op op)
+static inline bool checkpoint_policy_refuses(const struct checkpoint_policy *policy,
+					     enum cr_op op)
 {
-	switch (policy->mode[op]) {
-	case CHECKPOINT_MODE_ON:
-		return CR_VOUCH_NS;
-	case CHECKPOINT_MODE_USERNS:
-		return CR_VOUCH_NS | CR_VOUCH_TARGET_USERNS;
-	default:
-		return CR_VOUCH_DENY;
-	}
+	return policy->mode[op] == CHECKPOINT_MODE_OFF;
 }
 
 /**
- * checkpoint_decide - the decision table, composed as the kernel composes it
+ * checkpoint_policy_widen - what the cr_op_widen hook answers for @op
  * @policy: policy
  * @op: a valid operation
- * @facts: what holds for the caller and the target
  *
- * Mirrors checkpoint_restore_op_capable() given the vouch hook's answer:
- * the legacy capability first; then nothing if the answer refuses
- * CAP_CHECKPOINT_RESTORE; then CAP_CHECKPOINT_RESTORE in the checked
- * namespace where mainline or the answer accepts it; then
- * CAP_CHECKPOINT_RESTORE in the target's namespace where the answer asks
- * for it and the caller may attach.  The vouch hook uses it to account for
- * the decision the kernel is about to make, and KUnit checks that it
- * yields the table of DESIGN.md section 5.
- *
- * Return: the verdict.
+ * Return: a mask of CR_WIDEN_* bits: none for "off", CR_WIDEN_NS for "on",
+ * and CR_WIDEN_TARGET_USERNS on top of it for "userns".  Never negative.
  */
-static __always_inline enum checkpoint_verdict
-checkpoint_decide(const struct checkpoint_policy *policy, enum cr_op op,
-		  const struct checkpoint_facts *facts)
+static inline int checkpoint_policy_widen(const struct checkpoint_policy *policy,
+					  enum cr_op op)
 {
-	int vouch;
-
-	if (facts->legacy_cap)
-		return CHECKPOINT_ALLOW_LEGACY;
-
-	vouch = checkpoint_policy_vouch(policy, op);
-	if (vouch & CR_VOUCH_DENY)
-		return CHECKPOINT_DENY;
-
-	if ((checkpoint_op_cr_in_mainline(op) || (vouch & CR_VOUCH_NS)) &&
-	    facts->cr_cap)
-		return CHECKPOINT_ALLOW_CR;
-
-	if ((vouch & CR_VOUCH_TARGET_USERNS) && facts->has_target &&
-	    facts->may_attach && facts->cr_cap_target)
-		return CHECKPOINT_ALLOW_USERNS;
-
-	return CHECKPOINT_DENY;
+	switch (policy->mode[op]) {
+	case CHECKPOINT_MODE_ON:
+		return CR_WIDEN_NS;
+	case CHECKPOINT_MODE_USERNS:
+		return CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS;
+	default:
+		return 0;
+	}
 }
+
+enum checkpoint_verdict checkpoint_decide(const struct checkpoint_policy *policy,
+					  enum cr_op op,
+					  const struct checkpoint_facts *facts);
 
 #endif /* _SECURITY_CHECKPOINT_POLICY_H */

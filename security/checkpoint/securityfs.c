@@ -195,8 +195,8 @@ static int checkpoint_stats_fill(char *buf, size_t size)
 		struct checkpoint_stats s;
 
 		checkpoint_stats_read(op, &s);
-		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu denied=%lu\n",
-			       checkpoint_op_name(op), s.legacy, s.cr, s.denied);
+		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu refused=%lu\n",
+			       checkpoint_op_name(op), s.legacy, s.cr, s.refused);
 	}
 	return n;
 }

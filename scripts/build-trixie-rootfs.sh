@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The regular-user CRIU guest: a Debian 13 (trixie) minbase root built with
+# mmdebstrap, so that the client is exactly Debian's criu 4.1, plus our
+# files (the static workload, the story, a guest init and its plans),
+# packed as a gzip initramfs.
+#   build-trixie-rootfs.sh [OUTPUT.cpio.gz]     (default build/trixie.cpio.gz)
+#
+# The trixie source is the host's own Debian mirror (read from its apt
+# configuration at run time), suite trixie, component main.  Two caches,
+# each keyed by a hash file beside it: the mmdebstrap tarball (package list
+# and mirror) and the initramfs (that, this script and the added files).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$ROOT/build
+OUT=${1:-$BUILD/trixie.cpio.gz}
+case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
+SUITE=trixie
+HOST_SUITE=bookworm
+# criu and what the story runs: setpriv, dmesg (util-linux), setcap/getcap
+# (libcap2-bin), ps/pgrep (procps), ip (iproute2)
+PACKAGES="criu libcap2-bin procps util-linux iproute2"
+# files the image carries besides the packages (their content is hashed)
+ADDED=(criu/user-story.sh criu/user-workload.c guest/init-trixie)
+
+log() { echo "[trixie] $*"; }
+die() { echo "[trixie] error: $*" >&2; exit 1; }
+start=$(date +%s)
+
+# The host's Debian mirror: the URI of the apt source that serves the
+# suite $HOST_SUITE itself, one-line (sources.list) or deb822 (.sources).
+host_mirror() {
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		awk -v s="$HOST_SUITE" '
+			$1 == "deb" {
+				i = 2
+				if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+				if ($(i + 1) == s) { print $i; exit }
+			}' "$f"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk -v s="$HOST_SUITE" '
+			function flush() {
+				if (types ~ /(^| )deb( |$)/ && enabled !~ /^no$/ &&
+				    (" " suites " ") ~ (" " s " ") && uris != "") {
+					split(uris, u, " "); print u[1]; found = 1; exit
+				}
+				types = suites = uris = enabled = ""
+			}
+			/^[ \t]*#/ { next }
+			/^[ \t]*$/ { flush(); next }
+			/^Types:/ { sub(/^Types:[ \t]*/, ""); types = $0 }
+			/^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
+			/^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
+			/^Enabled:/ { sub(/^Enabled:[ \t]*/, ""); enabled = tolower($0) }
+			END { if (!found) flush() }' "$f"
+	done | head -n 1
+}
+
+MIRROR=$(host_mirror)
+[ -n "$MIRROR" ] || die "no apt source for $HOST_SUITE in the host's apt configuration"
+MIRROR=${MIRROR%/}
+
+mkdir -p "$BUILD"
+BASE=$BUILD/trixie-base.tar
+base_sum=$(printf '%s\n' "$SUITE" "$MIRROR" "$PACKAGES" | sha256sum | cut -d' ' -f1)
+out_sum=$( (echo "$base_sum"; cd "$ROOT" &&
+	    sha256sum scripts/build-trixie-rootfs.sh "${ADDED[@]}") | sha256sum | cut -d' ' -f1)
+
+if [ -s "$OUT" ] && [ "$(cat "$OUT.sum" 2>/dev/null)" = "$out_sum" ]; then
+	log "$(du -h "$OUT" | cut -f1) ${OUT#"$ROOT"/} is up to date"
+	exit 0
+fi
+
+if ! command -v mmdebstrap >/dev/null; then
+	log "installing mmdebstrap"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
+fi
+
+# 1. the Debian part, cached on the package list and the mirror
+if [ -s "$BASE" ] && [ "$(cat "$BASE.sum" 2>/dev/null)" = "$base_sum" ]; then
+	log "reusing ${BASE#"$ROOT"/}"
+else
+	log "mmdebstrap --variant=minbase $SUITE from the host's mirror: $PACKAGES"
+	rm -f "$BASE" "$BASE.sum"
+	# documentation, manuals and translations are no use in the guest
+	mmdebstrap --quiet --variant=minbase --mode=root --format=tar \
+		--include="${PACKAGES// /,}" \
+		--dpkgopt='path-exclude=/usr/share/doc/*' \
+		--dpkgopt='path-exclude=/usr/share/man/*' \
+		--dpkgopt='path-exclude=/usr/share/info/*' \
+		--dpkgopt='path-exclude=/usr/share/locale/*' \
+		--dpkgopt='path-exclude=/usr/share/lintian/*' \
+		--customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
+		"$SUITE" "$BASE.tmp" "deb $MIRROR $SUITE main"
+	mv "$BASE.tmp" "$BASE"
+	echo "$base_sum" >"$BASE.sum"
+	log "base: $(du -h "$BASE" | cut -f1) ${BASE#"$ROOT"/} after $(( $(date +%s) - start ))s"
+fi
+
+# 2. our files on top, then the initramfs
+STAGE=$(mktemp -d "$BUILD/trixie-stage.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+tar -C "$STAGE" --numeric-owner -xpf "$BASE"
+CRIU_BIN=$(cd "$STAGE" && for p in usr/sbin/criu usr/bin/criu sbin/criu; do
+	[ -f "$p" ] && [ ! -L "$p" ] && echo "/$p" && break; done)
+[ -n "$CRIU_BIN" ] || die "no criu binary in the $SUITE root"
+log "criu: $CRIU_BIN ($(chroot "$STAGE" "$CRIU_BIN" --version 2>/dev/null | head -n 1))"
+
+mkdir -p "$STAGE/opt/ckpt" "$STAGE/plans"
+gcc -O2 -Wall -Werror -static -o "$STAGE/opt/ckpt/user-workload" \
+	"$ROOT/criu/user-workload.c"
+install -m 0755 "$ROOT/criu/user-story.sh" "$STAGE/opt/ckpt/user-story.sh"
+install -m 0755 "$ROOT/guest/init-trixie" "$STAGE/init"
+# plans: one program per line, as in guest/plans
+echo "/opt/ckpt/user-story.sh" >"$STAGE/plans/user"
+# the kernel opens /dev/console before init mounts devtmpfs
+[ -e "$STAGE/dev/console" ] || mknod -m 0600 "$STAGE/dev/console" c 5 1
+[ -e "$STAGE/dev/null" ] || mknod -m 0666 "$STAGE/dev/null" c 1 3
+
+(cd "$STAGE" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "$out_sum" >"$OUT.sum"
+log "$(du -h "$OUT" | cut -f1) ${OUT#"$ROOT"/} ($(du -sh "$STAGE" | cut -f1) unpacked) in $(( $(date +%s) - start ))s"
