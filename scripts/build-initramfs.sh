@@ -20,6 +20,7 @@ chmod 0755 "$STAGE"
 mkdir -p "$STAGE"/{bin,sbin,etc,proc,sys,dev,tmp,run,tests,plans}
 cp "$BUSYBOX" "$STAGE/bin/busybox"
 cp "$ROOT/guest/init" "$STAGE/init"
+cp "$ROOT/guest/tap-wrap" "$STAGE/bin/tap-wrap"
 cp "$ROOT"/guest/plans/* "$STAGE/plans/"
 cp "$ROOT"/build/selftests/* "$STAGE/tests/" 2>/dev/null || true
 if [ -d "$ROOT/build/mainline" ]; then

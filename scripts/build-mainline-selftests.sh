@@ -21,4 +21,17 @@ for suite in clone3 seccomp ptrace; do
 done
 # seccomp_benchmark measures, it does not test: leave it out of the guest
 rm -f "$OUT/seccomp/seccomp_benchmark"
+# A test fix, not a kernel change: clone3_cap_checkpoint_restore writes into
+# libcap's opaque cap_t at an assumed layout, which Debian's libcap 2.66
+# rejects.  Our patch (selftests/mainline-fixes/) sets the same capabilities
+# with capset(); it is applied to a copy, never to the kernel tree.
+FIX=$ROOT/selftests/mainline-fixes/clone3_cap_checkpoint_restore-capset.patch
+SRC=$OUT/src
+rm -rf "$SRC" && mkdir -p "$SRC/clone3"
+cp "$TREE"/tools/testing/selftests/clone3/clone3_cap_checkpoint_restore.c \
+   "$TREE"/tools/testing/selftests/clone3/clone3_selftests.h "$SRC/clone3/"
+cp "$TREE"/tools/testing/selftests/kselftest*.h "$SRC/"
+patch -s -d "$SRC" -p4 <"$FIX"
+gcc -static -O2 -isystem "$OBJ/usr/include" -o "$OUT/clone3/clone3_cap_checkpoint_restore" \
+	"$SRC/clone3/clone3_cap_checkpoint_restore.c" -lcap
 echo "[mainline] $(find "$OUT" -type f -executable | wc -l) programs -> ${OUT#$ROOT/}"

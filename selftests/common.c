@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -726,3 +727,114 @@ int run_op(enum op op, enum caller caller)
 		return -1;
 	return WEXITSTATUS(status);
 }
+
+/* ---- descriptors over a unix socket ------------------------------------ */
+
+int send_fd(int sock, int fd)
+{
+	char c = 'x';
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+int recv_fd(int sock)
+{
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+
+/* ---- kernel log records ------------------------------------------------ */
+
+/* The records in /dev/kmsg after @fd's position, one per line (malloc'ed). */
+char *new_records(int fd)
+{
+	size_t size = 1 << 20, used = 0;
+	char *buf = malloc(size);
+	ssize_t len;
+
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (size - used < 4096)
+			break;
+		len = read(fd, buf + used, 4095);
+		if (len < 0) {
+			if (errno == EPIPE)
+				continue;	/* overwritten records */
+			break;			/* EAGAIN: the end */
+		}
+		used += len;
+		if (used && buf[used - 1] != '\n')
+			buf[used++] = '\n';
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
+/* Lines of @records that contain all three strings. */
+int count_in(const char *records, const char *a, const char *b,
+		    const char *c)
+{
+	const char *line = records;
+	char one[4096];
+	int n = 0;
+
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (len >= sizeof(one))
+			len = sizeof(one) - 1;
+		memcpy(one, line, len);
+		one[len] = '\0';
+		if (strstr(one, a) && strstr(one, b) && strstr(one, c))
+			n++;
+		line = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+int open_kmsg_at_end(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+

@@ -38,7 +38,7 @@
 static const char *const all_on =
 	"map_files userns\nset_tid on\nns_last_pid on\nexe_file on\n"
 	"locked_termios on\nipc_next_id on\nsuspend_seccomp on\n"
-	"seccomp_dump on\nset_mm on\n";
+	"seccomp_dump on\nset_mm on\nseccomp_restore on\namdkfd_criu on\n";
 
 FIXTURE(nested) {};
 
@@ -159,51 +159,6 @@ TEST_F(nested, targeted_ops_against_ancestors)
 }
 
 /* ---- the policy files --------------------------------------------------- */
-
-static int send_fd(int sock, int fd)
-{
-	char c = 'x';
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
 
 static const char *const files[] = { "policy", "lock", "audit" };
 static const char *const payload[] = { "set_mm on\n", "0\n", "1\n" };

@@ -5,7 +5,10 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "../build/linux/tools/testing/selftests/kselftest_harness.h"
@@ -23,7 +26,8 @@ static void expect_file(struct __test_metadata *_metadata, const char *path,
 
 TEST(lock_is_one_way)
 {
-	char policy[1024];
+	char policy[1024], pid_field[32], *rec;
+	int kmsg;
 
 	if (!lsm_active())
 		SKIP(return, "checkpoint LSM not active");
@@ -35,8 +39,19 @@ TEST(lock_is_one_way)
 
 	ASSERT_EQ(0, set_mode(OP_SUSPEND_SECCOMP, "on"));
 	ASSERT_LT(0, read_file(CKPT_DIR "/policy", policy, sizeof(policy)));
+	kmsg = open_kmsg_at_end();
+	ASSERT_LE(0, kmsg);
 	ASSERT_EQ(0, write_file(LOCK, "1\n", 2));
 	expect_file(_metadata, LOCK, "1\n");
+	/* audited, with who locked it */
+	usleep(500000);
+	rec = new_records(kmsg);
+	close(kmsg);
+	ASSERT_NE(NULL, rec);
+	snprintf(pid_field, sizeof(pid_field), " pid=%d ", getpid());
+	EXPECT_EQ(1, count_in(rec, "type=1428 ", "lsm=checkpoint file=lock old=0 new=1 ",
+			      pid_field)) TH_LOG("%s", rec);
+	free(rec);
 
 	EXPECT_EQ(-EPERM, set_mode(OP_SUSPEND_SECCOMP, "off"));
 	EXPECT_EQ(-EPERM, set_mode(OP_SET_MM, "on"));

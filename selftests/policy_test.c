@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -293,6 +294,69 @@ TEST_F(policy, stats_format)
 TEST_F(policy, stats_writes_refused)
 {
 	EXPECT_EQ(-EINVAL, write_file(CKPT_DIR "/stats", "0", 1));
+}
+
+/*
+ * The opener half of the permission rule: a root task without
+ * CAP_MAC_ADMIN opens the files (file owner: DAC lets it), and full root,
+ * which could write them itself, writes through those descriptors: EPERM,
+ * nothing changes.  (escape_test covers the writer half.)
+ */
+static int opener_without_mac_admin(int sock)
+{
+	static const char *const names[] = { "policy", "lock", "audit" };
+	int i;
+
+	if (drop_caps(1))
+		return 1;
+	for (i = 0; i < 3; i++) {
+		char path[128];
+		int fd;
+
+		snprintf(path, sizeof(path), CKPT_DIR "/%s", names[i]);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || send_fd(sock, fd))
+			return 2;
+		close(fd);
+	}
+	return 0;
+}
+
+TEST(opened_without_mac_admin)
+{
+	static const char *const payload[] = { "set_mm on\n", "1\n", "1\n" };
+	char before[1024], after[1024], lock[8], audit[8];
+	int sv[2], status, i;
+	pid_t pid;
+
+	if (!lsm_active())
+		SKIP(return, "checkpoint LSM not active");
+	ASSERT_LT(0, read_file(POLICY, before, sizeof(before)));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		_exit(opener_without_mac_admin(sv[1]));
+	}
+	close(sv[1]);
+	for (i = 0; i < 3; i++) {
+		int fd = recv_fd(sv[0]);
+
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(-1, write(fd, payload[i], strlen(payload[i])));
+		EXPECT_EQ(EPERM, errno);
+		close(fd);
+	}
+	close(sv[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LT(0, read_file(POLICY, after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	ASSERT_LT(0, read_file(CKPT_DIR "/lock", lock, sizeof(lock)));
+	EXPECT_STREQ("0\n", lock);
+	ASSERT_LT(0, read_file(CKPT_DIR "/audit", audit, sizeof(audit)));
+	EXPECT_STREQ("0\n", audit);
 }
 
 TEST_HARNESS_MAIN

@@ -119,55 +119,6 @@ STATS(SET_MM, off, LEGACY, true, 1, 0, 0);
 
 /* ---- audit records ------------------------------------------------------- */
 
-/* The records in /dev/kmsg after @fd's position, one per line (malloc'ed). */
-static char *new_records(int fd)
-{
-	size_t size = 1 << 20, used = 0;
-	char *buf = malloc(size);
-	ssize_t len;
-
-	if (!buf)
-		return NULL;
-	for (;;) {
-		if (size - used < 4096)
-			break;
-		len = read(fd, buf + used, 4095);
-		if (len < 0) {
-			if (errno == EPIPE)
-				continue;	/* overwritten records */
-			break;			/* EAGAIN: the end */
-		}
-		used += len;
-		if (used && buf[used - 1] != '\n')
-			buf[used++] = '\n';
-	}
-	buf[used] = '\0';
-	return buf;
-}
-
-/* Lines of @records that contain all three strings. */
-static int count_in(const char *records, const char *a, const char *b,
-		    const char *c)
-{
-	const char *line = records;
-	char one[4096];
-	int n = 0;
-
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (len >= sizeof(one))
-			len = sizeof(one) - 1;
-		memcpy(one, line, len);
-		one[len] = '\0';
-		if (strstr(one, a) && strstr(one, b) && strstr(one, c))
-			n++;
-		line = nl ? nl + 1 : NULL;
-	}
-	return n;
-}
-
 /* Records after @fd's position that contain all three strings. */
 static int count_records(int fd, const char *a, const char *b, const char *c)
 {
@@ -176,17 +127,6 @@ static int count_records(int fd, const char *a, const char *b, const char *c)
 
 	free(records);
 	return n;
-}
-
-static int open_kmsg_at_end(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-
-	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 FIXTURE(audit) {

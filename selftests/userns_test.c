@@ -157,7 +157,6 @@ FIXTURE_VARIANT(rootless) {
 	enum target_kind target;
 	const char *yama_scope;
 	int expect;	/* 0: allowed, else the errno */
-	bool any_denial;	/* refused before our check: any errno but 0 */
 };
 
 FIXTURE_SETUP(rootless)
@@ -211,11 +210,7 @@ TEST_F(rootless, open_map_files)
 	TH_LOG("map_files %s, target %d, yama %s: got %s", variant->mode,
 	       variant->target, variant->yama_scope, ret ? strerror(ret) : "allowed");
 	ASSERT_GT(250, ret) TH_LOG("setup failed (%d)", ret);
-	if (variant->any_denial) {
-		EXPECT_NE(0, ret);
-	} else {
-		EXPECT_EQ(variant->expect, ret);
-	}
+	EXPECT_EQ(variant->expect, ret);
 }
 
 /* on: CAP_CHECKPOINT_RESTORE in U is not the one in the initial ns */
@@ -236,16 +231,22 @@ FIXTURE_VARIANT_ADD(rootless, userns_sibling_not_attachable) {
 FIXTURE_VARIANT_ADD(rootless, on_sibling_attachable) {
 	.mode = "on", .target = SIBLING, .yama_scope = "0", .expect = EPERM,
 };
-/* a non-dumpable target is neither readable nor attachable */
+/*
+ * Refused by mainline, before the seam: the lookup of the map_files entry
+ * needs PTRACE_MODE_READ (proc_map_files_lookup(), -EACCES), which a
+ * non-dumpable target and a task outside U both refuse (commoncap: no
+ * CAP_SYS_PTRACE over them).  crossns_test has the cases that reach the
+ * seam across a namespace boundary.
+ */
 FIXTURE_VARIANT_ADD(rootless, userns_nondumpable) {
-	.mode = "userns", .target = NONDUMPABLE, .yama_scope = "0", .any_denial = true,
+	.mode = "userns", .target = NONDUMPABLE, .yama_scope = "0", .expect = EACCES,
 };
 /* I3: nothing against a task outside U, whatever the mode */
 FIXTURE_VARIANT_ADD(rootless, userns_outside) {
-	.mode = "userns", .target = OUTSIDE, .yama_scope = "0", .any_denial = true,
+	.mode = "userns", .target = OUTSIDE, .yama_scope = "0", .expect = EACCES,
 };
 FIXTURE_VARIANT_ADD(rootless, on_outside) {
-	.mode = "on", .target = OUTSIDE, .yama_scope = "0", .any_denial = true,
+	.mode = "on", .target = OUTSIDE, .yama_scope = "0", .expect = EACCES,
 };
 FIXTURE_VARIANT_ADD(rootless, off_child) {
 	.mode = "off", .target = CHILD, .yama_scope = "0", .expect = EPERM,
