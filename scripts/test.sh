@@ -34,6 +34,12 @@ BOOTS=(
 
 start=$(date +%s)
 "$ROOT/scripts/deps.sh"
+# The summariser first: synthetic logs with every failure kind it must
+# catch (a lost LSM, short plans, unlisted skips...) must turn it red.
+mkdir -p "$LOGS"
+python3 "$ROOT/scripts/tap-summary-test.py" >"$LOGS/tap-summary-test.log" 2>&1 ||
+	{ cat "$LOGS/tap-summary-test.log"; echo "[test] the TAP summariser's self-test failed" >&2; exit 1; }
+echo "[test] TAP summariser self-test: $(tail -n 1 "$LOGS/tap-summary-test.log")"
 for kernel in $KERNELS; do
 	t0=$(date +%s)
 	"$ROOT/scripts/build-kernel.sh" "$kernel"

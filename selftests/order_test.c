@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * I1 and review finding 4: the capability checks each checkpoint/restore
- * call site makes, in order, read from a kprobe event on cap_capable()
- * (every capability check of the kernel ends there, whatever LSMs run).
+ * call site makes, in order, read from a kprobe event on security_capable()
+ * (every capability check made through capable() and its variants goes
+ * there, whatever LSMs run).
  *
  * The expected sequences are mainline 6.12's, written out by hand from its
  * call sites (DESIGN.md section 3): checkpoint_restore_ns_capable() asks
@@ -55,18 +56,27 @@ static int tracing_write(const char *file, const char *s)
 	return write_file(path, s, strlen(s));
 }
 
-/* A kprobe on cap_capable (x86_64: cap in arg3, opts in arg4). */
+/*
+ * A kprobe on security_capable(): every check made through capable() and
+ * friends, and not cap_vm_enough_memory()'s direct cap_capable() calls,
+ * which every fork and mmap makes (x86_64: cap in arg3, opts in arg4).
+ */
 static int tracing_setup(void)
 {
 	struct stat st;
+	int fd;
 
 	if (stat(TRACING "/kprobe_events", &st) &&
 	    mount("tracefs", TRACING, "tracefs", 0, NULL))
 		return -errno;
+	/* disabled probes can go: truncating kprobe_events removes them all */
 	tracing_write("events/ckpt/enable", "0\n");
-	tracing_write("kprobe_events", "\n");
+	fd = open(TRACING "/kprobe_events", O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
 	if (tracing_write("kprobe_events",
-			  "p:ckpt/cap cap_capable cap=$arg3:s32 opts=$arg4:x32\n") ||
+			  "p:ckpt/cap security_capable cap=$arg3:s32 opts=$arg4:x32\n") ||
 	    tracing_write("kprobe_events",
 			  "p:ckpt/ptrace ptrace_may_access mode=$arg2:x32\n"))
 		return -EINVAL;

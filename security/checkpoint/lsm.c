@@ -208,7 +208,8 @@ EXPORT_SYMBOL_IF_KUNIT(checkpoint_policy_replace);
  * same mutex as the lock: a write either completes before the policy is
  * locked or fails with -EPERM.
  *
- * Every op the lines name is audited, with its old and new mode.
+ * Every op whose mode the lines change is audited, with its old and new
+ * mode.
  *
  * Return: 0, -EPERM once the policy is locked, -EINVAL for a bad write,
  * -ENOMEM.
@@ -243,7 +244,8 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
 		kfree(new);
 		return ret;
 	}
-	checkpoint_audit_policy(&prev, &next, named);
+	checkpoint_audit_policy(&prev, &next,
+				named & checkpoint_policy_diff(&prev, &next));
 	return 0;
 }
 
