@@ -9,12 +9,13 @@
 #   make kernel   build the guest kernel (build/bzImage)
 #   make run      boot the kernel with an interactive shell
 #   make check    checkpatch --strict and sparse on the LSM and patches
+#   make mutation break the LSM and the seam on purpose (scripts/mutation-check.sh)
 #   make clean    remove build/ except the unpacked tree and ccache
 
 SHELL := /bin/bash
 BUILD := build
 
-.PHONY: all deps tree kernel selftests initramfs test test-hardened test-kcsan demo bench run check clean distclean
+.PHONY: all deps tree kernel selftests initramfs test test-hardened test-kcsan demo bench run check mutation clean distclean
 
 all: test
 
@@ -54,6 +55,9 @@ run: kernel initramfs
 
 check: tree
 	@scripts/check.sh
+
+mutation: deps
+	@scripts/mutation-check.sh
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/logs $(BUILD)/*.cpio.gz \

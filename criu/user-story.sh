@@ -17,8 +17,10 @@ P=/sys/kernel/security/checkpoint
 WORKLOAD=/opt/ckpt/user-workload
 CRIU=$(readlink -f "$(command -v criu)")
 SECCOMP_OPS="suspend_seccomp seccomp_dump seccomp_restore"
-# the refusal at PTRACE_O_SUSPEND_SECCOMP (compel/src/lib/ptrace.c)
+# CRIU 4.1's log lines at the two refusals: PTRACE_O_SUSPEND_SECCOMP
+# (compel/src/lib/ptrace.c:27) and PTRACE_SEIZE (compel/src/lib/infect.c:133)
 SUSPEND_REFUSED="suspending seccomp failed: Operation not permitted"
+seize_refused() { echo "Unable to interrupt task: $1 (Operation not permitted)"; }
 PLAN=30
 n=0
 failed=0
@@ -73,7 +75,7 @@ criu_as() {
 	shift 2
 	as_user "$_u" timeout 300 criu "$@" --unprivileged -v4 -o "$_log"
 }
-errors_of() { grep -E 'Error' "$1" | head -n 4 | show; }
+errors_of() { grep -E 'Error|Unable to interrupt task' "$1" | head -n 4 | show; }
 # one write(2) of newline-separated "op mode" lines (printf is a builtin)
 # shellcheck disable=SC2059
 set_policy() { printf "$1" >"$P/policy"; }
@@ -229,14 +231,14 @@ criu_as alice dump.log dump -t "$BOB" -D img-bob
 rc=$?
 say "alice dumps bob's $BOB: exit $rc"
 errors_of /home/alice/img-bob/dump.log
-checke "alice cannot dump bob's process (ptrace attach refused)" \
-	'[ $rc -ne 0 ] && grep -qE "Operation not permitted|Permission denied" /home/alice/img-bob/dump.log'
+checke "alice cannot dump bob's process: \"$(seize_refused "$BOB")\"" \
+	'[ $rc -ne 0 ] && grep -qF "$(seize_refused "$BOB")" /home/alice/img-bob/dump.log'
 criu_as alice dump.log dump -t "$ROOTP" -D img-root
 rc=$?
 say "alice dumps root's $ROOTP: exit $rc"
 errors_of /home/alice/img-root/dump.log
-checke "alice cannot dump root's process (ptrace attach refused)" \
-	'[ $rc -ne 0 ] && grep -qE "Operation not permitted|Permission denied" /home/alice/img-root/dump.log'
+checke "alice cannot dump root's process: \"$(seize_refused "$ROOTP")\"" \
+	'[ $rc -ne 0 ] && grep -qF "$(seize_refused "$ROOTP")" /home/alice/img-root/dump.log'
 c1=$(state_of /home/bob/state counter)
 sleep 0.5
 checke "bob's and root's workloads run on untouched" \

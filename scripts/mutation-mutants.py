@@ -764,6 +764,13 @@ def cmd_verdict(args):
     if args.build_failed:
         result['reason'] = f'build failed (build/mutation/logs/{name}.build.log)'
         return finish(result)
+    if name != 'baseline':
+        # a mutant that make did not compile would survive for nothing
+        src = TREE / find(name).file
+        obj = BUILD / f'obj-{KERNEL}' / (find(name).file[:-2] + '.o')
+        if obj.exists() and obj.stat().st_mtime_ns < src.stat().st_mtime_ns:
+            result['reason'] = f'{obj.relative_to(BUILD)} was not rebuilt from the mutant'
+            return finish(result)
     specs, states = [], {}
     for run in runs_of(name, args.only):
         plan = plan_name(name, run.boot)
