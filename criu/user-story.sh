@@ -134,6 +134,8 @@ as_user alice timeout 300 criu check --unprivileged >/tmp/alice-check.log 2>&1
 rc=$?
 say "alice: criu check --unprivileged -> exit $rc, \"$(tail -n 1 /tmp/alice-check.log)\""
 grep -iE 'error|warn' /tmp/alice-check.log | head -n 6 | show
+# unprivileged criu keeps its kernel-feature cache in $XDG_RUNTIME_DIR
+say "alice's kerndat cache: $(ls -l /run/user/1000/criu.kdat 2>&1)"
 check "the file capability works: alice's criu check --unprivileged passes" test "$rc" -eq 0
 as_user bob criu --version >/tmp/bob-exec.log 2>&1
 rc=$?
@@ -146,7 +148,7 @@ sleep 1
 say "alice's workload pid $PID: $(cat /home/alice/state)"
 say "$(grep -E '^(Uid|NoNewPrivs|Seccomp|CapEff)' "/proc/$PID/status" | tr '\t\n' '  ')"
 checke "alice's workload runs as uid 1000 with its filter in force" \
-	'grep -q "filter=1 nnp=1" /home/alice/state && [ "$(field $PID Seccomp)" = 2 ] &&
+	'grep -qs "filter=1 nnp=1" /home/alice/state && [ "$(field $PID Seccomp)" = 2 ] &&
 	 field $PID Uid | grep -q "^1000[[:space:]]"'
 
 say "== 3. alice: criu dump --unprivileged, default policy"
@@ -197,13 +199,13 @@ AFTER=$(state_of /home/alice/state counter)
 say "restored workload: $(cat /home/alice/state 2>/dev/null)"
 say "$(grep -E '^(Uid|NoNewPrivs|Seccomp|CapEff)' "/proc/$PID/status" 2>/dev/null | tr '\t\n' '  ')"
 checke "it is back with its pid $PID, as uid 1000" \
-	'grep -q "pid=$PID\$" /home/alice/state && field $PID Uid | grep -q "^1000[[:space:]]"'
+	'grep -qs "pid=$PID\$" /home/alice/state && field $PID Uid | grep -q "^1000[[:space:]]"'
 check "its counter continues from $BEFORE (now ${AFTER:-none})" \
 	test -n "$AFTER" -a -n "$BEFORE" -a "${AFTER:-0}" -gt "${BEFORE:-0}"
 checke "its filter is in force (Seccomp: 2, getppid still fails with EPERM)" \
-	'[ "$(field $PID Seccomp)" = 2 ] && grep -q "filter=1" /home/alice/state'
+	'[ "$(field $PID Seccomp)" = 2 ] && grep -qs "filter=1" /home/alice/state'
 checke "NoNewPrivs: 1" \
-	'[ "$(field $PID NoNewPrivs)" = 1 ] && grep -q "nnp=1" /home/alice/state'
+	'[ "$(field $PID NoNewPrivs)" = 1 ] && grep -qs "nnp=1" /home/alice/state'
 
 say "== 7. what the LSM saw"
 grep -E "^(suspend_seccomp|seccomp_dump|seccomp_restore) " "$P/stats" | show

@@ -347,8 +347,8 @@ static void widen_scope_test(struct kunit *test)
 	kunit_activate_static_stub(test, checkpoint_cr_op_widen, stub_widen);
 	stub_answer = INT_MAX;
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
-		KUNIT_EXPECT_EQ_MSG(test, security_cr_op_widen(none, op, &init_user_ns,
-								current),
+		KUNIT_EXPECT_EQ_MSG(test,
+				    security_cr_op_widen(none, op, &init_user_ns, current),
 				    allowed[op], "op %s", checkpoint_op_name(op));
 	kunit_deactivate_static_stub(test, checkpoint_cr_op_widen);
 	put_cred(none);

@@ -539,12 +539,13 @@ static void widen_bits_test(struct kunit *test)
 /* A write reports the ops it names, for the audit records. */
 static void parse_named_test(struct kunit *test)
 {
+	static const char two_lines[] = "set_mm on\nmap_files off\n";
 	struct checkpoint_policy policy;
 	u32 named = 0xdead;
 
 	checkpoint_policy_set_defaults(&policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy,
-			"set_mm on\nmap_files off\n", 24, &named), 0);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, two_lines,
+						      strlen(two_lines), &named), 0);
 	KUNIT_EXPECT_EQ(test, named, (u32)(BIT(CR_OP_SET_MM) | BIT(CR_OP_MAP_FILES)));
 	named = 0xdead;
 	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "bogus on\n", 9, &named),

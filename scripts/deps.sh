@@ -7,7 +7,8 @@ set -euo pipefail
 
 PKGS=(linux-source-6.12 qemu-system-x86 busybox-static libcap-ng-dev libcap-dev
       build-essential flex bison bc libelf-dev libssl-dev cpio rsync ccache
-      sparse python3 python3-ply python3-git git xz-utils file criu util-linux iproute2)
+      sparse python3 python3-ply python3-git git xz-utils file criu util-linux iproute2
+      mmdebstrap patch)
 
 missing=()
 for p in "${PKGS[@]}"; do

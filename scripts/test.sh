@@ -17,7 +17,9 @@ TIMEOUT=${GUEST_TIMEOUT:-1200}
 SUITES=checkpoint_policy,checkpoint_hooks
 KERNELS=${TEST_KERNELS:-base hardened kcsan}
 
-# name | plan | kernel command line (the criu plan boots criu.cpio.gz)
+# name | plan | kernel command line (the criu plan boots criu.cpio.gz, the
+# container story on Debian 12's CRIU 3.17; the user plan boots trixie.cpio.gz,
+# the regular-user story on Debian 13's CRIU 4.1)
 BOOTS=(
 	"main|main|kunit.filter=speed>slow lsm=yama,checkpoint"
 	"nolsm|nolsm|kunit.filter=speed>slow lsm=yama"
@@ -30,6 +32,7 @@ BOOTS=(
 	"stress|stress|kunit.enable=0 lsm=yama,checkpoint"
 	"fuzz|fuzz|kunit.enable=0 lsm=yama,checkpoint"
 	"criu|criu|kunit.enable=0 lsm=yama,checkpoint"
+	"user|user|kunit.enable=0 lsm=capability,yama,checkpoint"
 )
 
 start=$(date +%s)
@@ -49,6 +52,7 @@ make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 "$ROOT/scripts/build-mainline-selftests.sh"
 "$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
 "$ROOT/scripts/build-criu-initramfs.sh"
+"$ROOT/scripts/build-trixie-rootfs.sh"
 
 mkdir -p "$LOGS"
 specs=()
@@ -64,9 +68,10 @@ for kernel in $KERNELS; do
 		log=$LOGS/$kernel-$name.log
 		initrd=$BUILD/initramfs.cpio.gz
 		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
+		[ "$plan" != user ] || initrd=$BUILD/trixie.cpio.gz
 		t0=$(date +%s)
 		rc=0
-		"$ROOT/scripts/run-guest.sh" "$image" "$initrd" "$log" "$TIMEOUT" \
+		MEM=2G "$ROOT/scripts/run-guest.sh" "$image" "$initrd" "$log" "$TIMEOUT" \
 			"$args cktest=$plan" || rc=$?
 		echo "[test] $kernel/$name: $(( $(date +%s) - t0 ))s, qemu exit $rc"
 		[ $rc -ne 124 ] || echo "[test] $kernel/$name timed out after ${TIMEOUT}s"

@@ -392,7 +392,9 @@ static bool checkpoint_op_refused(enum cr_op op)
  * legacy capability always passes (row 1); CAP_CHECKPOINT_RESTORE passes
  * unless the op is off (row 2).  Counted here, when the decision is made.
  */
-static noinline int checkpoint_capable_tagged(int cap, unsigned int opts)
+static noinline int
+checkpoint_capable_tagged(const struct cred *cred, struct user_namespace *ns,
+			  int cap, unsigned int opts)
 {
 	enum cr_op op = cap_opt_cr_op(opts);
 
@@ -414,14 +416,15 @@ static noinline int checkpoint_capable_tagged(int cap, unsigned int opts)
 
 /*
  * Every capability check of the system comes through here: untagged ones
- * must cost one predictable branch.
+ * must cost one predictable branch.  The tagged path takes the same
+ * arguments, so that the branch is all that runs before the tail call.
  */
 static int checkpoint_capable(const struct cred *cred, struct user_namespace *ns,
 			      int cap, unsigned int opts)
 {
 	if (likely(!(opts & CAP_OPT_CR_OP_MASK)))
 		return 0;
-	return checkpoint_capable_tagged(cap, opts);
+	return checkpoint_capable_tagged(cred, ns, cap, opts);
 }
 
 /**
