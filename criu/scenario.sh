@@ -3,8 +3,9 @@
 #
 # CRIU 3.17.1 checkpoints and restores a seccomp-confined workload without
 # CAP_SYS_ADMIN: refused with the default policy, at the seccomp step;
-# done once the policy turns suspend_seccomp and seccomp_dump on.  Runs as
-# root in the guest; narrates with "#" lines and reports TAP.
+# done once the policy turns suspend_seccomp, seccomp_dump and
+# seccomp_restore on.  Runs as root in the guest; narrates with "#" lines
+# and reports TAP.
 P=/sys/kernel/security/checkpoint
 SETPRIV=/opt/criu/bin/setpriv	# util-linux's: busybox's lacks --bounding-set
 NOADMIN="$SETPRIV --bounding-set -sys_admin --"
@@ -26,7 +27,7 @@ counter() { sed -n 's/^counter=\([0-9]*\) .*/\1/p' "$STATE"; }
 stat_of() { sed -n "s/^$1 .* cr=\([0-9]*\) .*/\1/p" "$P/stats"; }
 
 echo "TAP version 13"
-echo "1..14"
+echo "1..16"
 
 say "== 0. the kernel"
 say "LSMs: $(cat /sys/kernel/security/lsm)"
@@ -59,8 +60,8 @@ check "it is refused at the seccomp step (PTRACE_O_SUSPEND_SECCOMP)" \
 check "the workload keeps running" kill -0 "$PID"
 
 say "== 4. the administrator turns the seccomp ops on"
-printf 'suspend_seccomp on\nseccomp_dump on\n' >"$P/policy"
-grep -E "^(suspend_seccomp|seccomp_dump) " "$P/policy" | show
+printf 'suspend_seccomp on\nseccomp_dump on\nseccomp_restore on\n' >"$P/policy"
+grep -E "^(suspend_seccomp|seccomp_dump|seccomp_restore) " "$P/policy" | show
 s0=$(stat_of suspend_seccomp)
 d0=$(stat_of seccomp_dump)
 rm -rf "$IMG" && mkdir -p "$IMG"
@@ -73,6 +74,9 @@ sleep 0.3
 check "the dumped workload is gone" sh -c "! kill -0 $PID 2>/dev/null"
 BEFORE=$(counter)
 say "counter at dump: $BEFORE"
+# what the restored process reports must be its own, not the dumped one's
+: >"$STATE"
+check "the state file is cleared" test ! -s "$STATE"
 say "stats (grants through CAP_CHECKPOINT_RESTORE that CRIU used):"
 grep -E "^(suspend_seccomp|seccomp_dump) " "$P/stats" | show
 check "stats: suspend_seccomp cr= moved ($s0 -> $(stat_of suspend_seccomp))" \
@@ -80,9 +84,8 @@ check "stats: suspend_seccomp cr= moved ($s0 -> $(stat_of suspend_seccomp))" \
 check "stats: seccomp_dump cr= moved ($d0 -> $(stat_of seccomp_dump))" \
 	test "$(stat_of seccomp_dump)" -gt "$d0"
 
-say "== 5. criu restore, same capabilities, with no_new_privs as the workload had"
-$SETPRIV --bounding-set -sys_admin --no-new-privs -- \
-	criu restore -D "$IMG" -o restore.log -v4 -d
+say "== 5. criu restore, same capabilities (the filter goes in through seccomp_restore)"
+$NOADMIN criu restore -D "$IMG" -o restore.log -v4 -d
 rc=$?
 say "criu restore exit status: $rc"
 tail -n 1 "$IMG/restore.log" | show
@@ -90,11 +93,14 @@ check "the restore succeeds" test "$rc" -eq 0
 sleep 1
 AFTER=$(counter)
 say "restored workload: $(cat "$STATE")"
-grep -E '^(NoNewPrivs|Seccomp)' "/proc/$PID/status" 2>/dev/null | show
+grep -E '^(NoNewPrivs|Seccomp):' "/proc/$PID/status" 2>/dev/null | show
 check "the counter continues from $BEFORE (now $AFTER)" \
 	test -n "$AFTER" -a "$AFTER" -gt "$BEFORE" -a "$AFTER" -lt $((BEFORE + 50))
-check "the workload came back with its pid $PID" grep -q "pid=$PID\$" "$STATE"
-check "its filter is still in force (sysinfo still fails)" grep -q "filter=1" "$STATE"
+check "the workload came back with its pid $PID (its own report and /proc)" \
+	sh -c "grep -q 'pid=$PID\$' '$STATE' && test -d /proc/$PID"
+check "its filter is in force (Seccomp: 2, sysinfo still fails)" \
+	sh -c "grep -q 'filter=1' '$STATE' && grep -q '^Seccomp:[[:space:]]*2' /proc/$PID/status"
+check "NoNewPrivs: 1" grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$PID/status"
 kill -9 "$PID" 2>/dev/null
 
 say "CRIU scenario: $((n - failed)) of $n steps as described"

@@ -392,7 +392,7 @@ static bool checkpoint_op_refused(enum cr_op op)
  * legacy capability always passes (row 1); CAP_CHECKPOINT_RESTORE passes
  * unless the op is off (row 2).  Counted here, when the decision is made.
  */
-static noinline int
+static __noipa int
 checkpoint_capable_tagged(const struct cred *cred, struct user_namespace *ns,
 			  int cap, unsigned int opts)
 {
@@ -417,7 +417,8 @@ checkpoint_capable_tagged(const struct cred *cred, struct user_namespace *ns,
 /*
  * Every capability check of the system comes through here: untagged ones
  * must cost one predictable branch.  The tagged path takes the same
- * arguments, so that the branch is all that runs before the tail call.
+ * arguments, and __noipa keeps the compiler from trimming them, so that
+ * the branch is all that runs before the tail call.
  */
 static int checkpoint_capable(const struct cred *cred, struct user_namespace *ns,
 			      int cap, unsigned int opts)
