@@ -98,7 +98,7 @@ check "the counter continues from $BEFORE (now $AFTER)" \
 	test -n "$AFTER" -a "$AFTER" -gt "$BEFORE" -a "$AFTER" -lt $((BEFORE + 50))
 check "the workload came back with its pid $PID (its own report and /proc)" \
 	sh -c "grep -q 'pid=$PID\$' '$STATE' && test -d /proc/$PID"
-check "its filter is in force (Seccomp: 2, sysinfo still fails)" \
+check "its filter is in force (Seccomp: 2, getppid still fails)" \
 	sh -c "grep -q 'filter=1' '$STATE' && grep -q '^Seccomp:[[:space:]]*2' /proc/$PID/status"
 check "NoNewPrivs: 1" grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$PID/status"
 kill -9 "$PID" 2>/dev/null

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The regular-user story's workload: an ordinary user's daemon that
- * confines itself the unprivileged way (no_new_privs, then a seccomp
- * filter) and keeps a counter in memory.
+ * The CRIU stories' workload: a daemon that confines itself the
+ * unprivileged way (no_new_privs, then a seccomp filter) and keeps a
+ * counter in memory.
  *
  * The filter makes getppid(2) fail with EPERM: getppid never fails
  * otherwise, and neither CRIU's parasite nor its restorer calls it.  Every

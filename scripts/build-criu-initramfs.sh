@@ -8,6 +8,6 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$ROOT/build"
-gcc -O2 -Wall -static -o "$ROOT/build/workload" "$ROOT/criu/workload.c"
+gcc -O2 -Wall -static -o "$ROOT/build/workload" "$ROOT/criu/user-workload.c"
 INITRAMFS_EXTRA="$("$ROOT/scripts/criu-extras.sh" | tr '\n' ' ')" \
 	"$ROOT/scripts/build-initramfs.sh" "$ROOT/build/criu.cpio.gz"
