@@ -4,7 +4,8 @@
 # Debian's linux-source-6.12; QEMU runs with TCG only.
 #
 #   make test     install deps, build both kernels, boot the test guests,
-#                 summarise (TEST_KERNELS=base for the plain kernel only)
+#                 summarise (TEST_KERNELS=base for the plain kernel only;
+#                 the KCSAN kernel runs in make test-kcsan)
 #   make demo     CRIU checkpoints and restores a seccomp'd process
 #   make kernel   build the guest kernel (build/bzImage)
 #   make run      boot the kernel with an interactive shell

@@ -6,8 +6,11 @@
 # summarise every KUnit case and selftest.  The last line is
 # "N passed, N failed, N skipped"; the exit status is non-zero on any
 # failure, timeout, missing result or sanitizer report.
-#   TEST_KERNELS="base hardened kcsan" (default) or a subset; "kcsan" runs the
-#   main, stress and fuzz boots on the data-race detector kernel.
+#   TEST_KERNELS="base hardened" (default), or any of "base hardened kcsan";
+#   "kcsan" runs the main, stress and fuzz boots on the data-race detector
+#   kernel.  It is left out of the default run: a third cold kernel build
+#   (about 14 minutes here) would take a cold run past the 60-minute budget;
+#   make test-kcsan runs it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +18,7 @@ BUILD=$ROOT/build
 LOGS=$BUILD/logs
 TIMEOUT=${GUEST_TIMEOUT:-1200}
 SUITES=checkpoint_policy,checkpoint_hooks
-KERNELS=${TEST_KERNELS:-base hardened kcsan}
+KERNELS=${TEST_KERNELS:-base hardened}
 
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz, the
 # container story on Debian 12's CRIU 3.17; the user plan boots trixie.cpio.gz,
@@ -65,6 +68,8 @@ for kernel in $KERNELS; do
 		kcsan/main|kcsan/stress|kcsan/fuzz|base/*|hardened/*) ;;
 		*) continue ;;
 		esac
+		# KASAN slows the fuzzer tenfold: the sanitizer kernel gets 20,000 writes
+		[ "$kernel/$name" != hardened/fuzz ] || plan=fuzz-hardened
 		log=$LOGS/$kernel-$name.log
 		initrd=$BUILD/initramfs.cpio.gz
 		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
