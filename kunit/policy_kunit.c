@@ -325,7 +325,7 @@ static void parse_case_test(struct kunit *test)
 	char spelled[CR_OP_COUNT];
 
 	checkpoint_policy_set_defaults(&policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, c->buf, len, NULL), c->ret);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, c->buf, len), c->ret);
 	spell_policy(&policy, spelled);
 	KUNIT_EXPECT_STREQ(test, spelled, c->result);
 }
@@ -337,11 +337,11 @@ static void parse_keeps_policy_test(struct kunit *test)
 	char spelled[CR_OP_COUNT];
 
 	unspell_policy("u0010111001", &policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nx y\n", 14, NULL),
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nx y\n", 14),
 			-EINVAL);
 	spell_policy(&policy, spelled);
 	KUNIT_EXPECT_STREQ(test, spelled, "u0010111001");
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_tid on\n", 11, NULL), 0);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_tid on\n", 11), 0);
 	spell_policy(&policy, spelled);
 	KUNIT_EXPECT_STREQ(test, spelled, "u1010111001");
 }
@@ -353,7 +353,7 @@ static void parse_respects_len_test(struct kunit *test)
 	char spelled[CR_OP_COUNT];
 
 	checkpoint_policy_set_defaults(&policy);
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nbogus\n", 10, NULL), 0);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\nbogus\n", 10), 0);
 	spell_policy(&policy, spelled);
 	KUNIT_EXPECT_STREQ(test, spelled, "11111100101");
 }
@@ -489,7 +489,7 @@ static void format_parse_roundtrip_test(struct kunit *test)
 			len = checkpoint_policy_format(&policy, buf, sizeof(buf));
 			KUNIT_ASSERT_GT(test, len, 0);
 			checkpoint_policy_set_defaults(&back);
-			KUNIT_ASSERT_EQ(test, checkpoint_policy_parse(&back, buf, len, NULL), 0);
+			KUNIT_ASSERT_EQ(test, checkpoint_policy_parse(&back, buf, len), 0);
 			KUNIT_ASSERT_EQ(test, memcmp(&back.mode[1], &policy.mode[1],
 						     CR_OP_COUNT - 1), 0);
 			n++;
@@ -536,21 +536,25 @@ static void widen_bits_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(INT_MAX), CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS);
 }
 
-/* A write reports the ops it names, for the audit records. */
-static void parse_named_test(struct kunit *test)
+/* What a write changed, for the audit records; a rejected write changes nothing. */
+static void policy_diff_test(struct kunit *test)
 {
 	static const char two_lines[] = "set_mm on\nmap_files off\n";
-	struct checkpoint_policy policy;
-	u32 named = 0xdead;
+	struct checkpoint_policy before, policy;
 
-	checkpoint_policy_set_defaults(&policy);
+	checkpoint_policy_set_defaults(&before);
+	policy = before;
 	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, two_lines,
-						      strlen(two_lines), &named), 0);
-	KUNIT_EXPECT_EQ(test, named, (u32)(BIT(CR_OP_SET_MM) | BIT(CR_OP_MAP_FILES)));
-	named = 0xdead;
-	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "bogus on\n", 9, &named),
+						      strlen(two_lines)), 0);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_diff(&before, &policy),
+			(u32)(BIT(CR_OP_SET_MM) | BIT(CR_OP_MAP_FILES)));
+	before = policy;
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "bogus on\n", 9),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, named, 0xdead);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_diff(&before, &policy), 0);
+	/* naming an op with the mode it has is no change */
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_parse(&policy, "set_mm on\n", 10), 0);
+	KUNIT_EXPECT_EQ(test, checkpoint_policy_diff(&before, &policy), 0);
 }
 
 static struct kunit_case checkpoint_policy_cases[] = {
@@ -571,7 +575,7 @@ static struct kunit_case checkpoint_policy_cases[] = {
 	KUNIT_CASE(format_parse_roundtrip_test),
 	KUNIT_CASE(widen_refuse_test),
 	KUNIT_CASE(widen_bits_test),
-	KUNIT_CASE(parse_named_test),
+	KUNIT_CASE(policy_diff_test),
 	{}
 };
 

@@ -213,9 +213,9 @@ MUTANTS = [
     Mutant('config-change-not-audited',
            'audit, I4: every policy change is audited',
            SEC + 'lsm.c',
-           '\t\tif (named & BIT(op))\n'
+           '\t\tif (changed & BIT(op))\n'
            '\t\t\tcheckpoint_audit_config("policy", checkpoint_op_name(op),\n',
-           '\t\tif (0 && (named & BIT(op)))\n'
+           '\t\tif (0 && (changed & BIT(op)))\n'
            '\t\t\tcheckpoint_audit_config("policy", checkpoint_op_name(op),\n',
            ['main stats_test'],
            ['stats_test:global.config_changes_audited']),

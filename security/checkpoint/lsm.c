@@ -25,7 +25,6 @@
 #include <linux/lsm_hooks.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
-#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -87,27 +86,15 @@ static void checkpoint_audit_config(const char *file, const char *op,
 
 static void checkpoint_audit_policy(const struct checkpoint_policy *old,
 				    const struct checkpoint_policy *new,
-				    u32 named)
+				    u32 changed)
 {
 	enum cr_op op;
 
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
-		if (named & BIT(op))
+		if (changed & BIT(op))
 			checkpoint_audit_config("policy", checkpoint_op_name(op),
 						checkpoint_mode_name(old->mode[op]),
 						checkpoint_mode_name(new->mode[op]));
-}
-
-static u32 checkpoint_policy_diff(const struct checkpoint_policy *a,
-				  const struct checkpoint_policy *b)
-{
-	enum cr_op op;
-	u32 diff = 0;
-
-	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
-		if (a->mode[op] != b->mode[op])
-			diff |= BIT(op);
-	return diff;
 }
 
 static const char *checkpoint_bit_name(bool bit)
@@ -218,7 +205,6 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
 {
 	struct checkpoint_policy prev, next;
 	struct checkpoint_rcu_policy *new;
-	u32 named = 0;
 	int ret = 0;
 
 	new = kmalloc(sizeof(*new), GFP_KERNEL);
@@ -232,7 +218,7 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
 		prev = rcu_dereference_protected(checkpoint_active,
 						 lockdep_is_held(&checkpoint_mutex))->policy;
 		next = prev;
-		ret = checkpoint_policy_parse(&next, buf, len, &named);
+		ret = checkpoint_policy_parse(&next, buf, len);
 		if (!ret) {
 			new->policy = next;
 			checkpoint_policy_swap(new);
@@ -244,8 +230,7 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
 		kfree(new);
 		return ret;
 	}
-	checkpoint_audit_policy(&prev, &next,
-				named & checkpoint_policy_diff(&prev, &next));
+	checkpoint_audit_policy(&prev, &next, checkpoint_policy_diff(&prev, &next));
 	return 0;
 }
 

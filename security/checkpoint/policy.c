@@ -156,8 +156,6 @@ static int checkpoint_parse_line(struct checkpoint_policy *policy, u32 *seen,
  * @policy: the current policy on entry; the new one on success
  * @buf: the written bytes (need not be NUL-terminated)
  * @len: number of bytes in @buf
- * @named: if not NULL, set to the mask of BIT(op) of the ops the lines
- *	name, on success
  *
  * Each line is "op mode", newline-terminated except possibly the last.
  * Operations not named keep their mode.  The write is all-or-nothing: an
@@ -168,7 +166,7 @@ static int checkpoint_parse_line(struct checkpoint_policy *policy, u32 *seen,
  * Return: 0 on success, -EINVAL otherwise.
  */
 int checkpoint_policy_parse(struct checkpoint_policy *policy,
-			    const char *buf, size_t len, u32 *named)
+			    const char *buf, size_t len)
 {
 	struct checkpoint_policy next = *policy;
 	size_t pos = 0;
@@ -190,8 +188,6 @@ int checkpoint_policy_parse(struct checkpoint_policy *policy,
 	}
 
 	*policy = next;
-	if (named)
-		*named = seen;
 	return 0;
 }
 
@@ -300,4 +296,23 @@ enum checkpoint_verdict checkpoint_decide(const struct checkpoint_policy *policy
 	    facts->cr_cap_target && facts->may_attach)
 		return CHECKPOINT_ALLOW_USERNS;
 	return CHECKPOINT_DENY;
+}
+
+/**
+ * checkpoint_policy_diff - the operations whose mode differs
+ * @a: one policy
+ * @b: the other
+ *
+ * Return: the mask of BIT(op) of every operation whose mode differs.
+ */
+u32 checkpoint_policy_diff(const struct checkpoint_policy *a,
+			   const struct checkpoint_policy *b)
+{
+	enum cr_op op;
+	u32 diff = 0;
+
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
+		if (a->mode[op] != b->mode[op])
+			diff |= BIT(op);
+	return diff;
 }

@@ -78,7 +78,9 @@ bool checkpoint_op_accepts_mode(enum cr_op op, enum checkpoint_mode mode);
 
 void checkpoint_policy_set_defaults(struct checkpoint_policy *policy);
 int checkpoint_policy_parse(struct checkpoint_policy *policy,
-			    const char *buf, size_t len, u32 *named);
+			    const char *buf, size_t len);
+u32 checkpoint_policy_diff(const struct checkpoint_policy *a,
+			   const struct checkpoint_policy *b);
 int checkpoint_policy_parse_boot(struct checkpoint_policy *policy,
 				 const char *str);
 int checkpoint_policy_format(const struct checkpoint_policy *policy,
