@@ -3,20 +3,26 @@
 # checkpoint LSM workbench.  Everything runs as root on Debian 12 with
 # Debian's linux-source-6.12; QEMU runs with TCG only.
 #
-#   make test     install deps, build both kernels, boot the test guests,
-#                 summarise (TEST_KERNELS=base for the plain kernel only;
-#                 the KCSAN kernel runs in make test-kcsan)
+#   make test     install deps, build the 6.12 and 7.2 kernels, boot the
+#                 test guests on each, summarise (TEST_KERNELS=base for 6.12
+#                 only; the sanitizer kernels run in make test-hardened and
+#                 make test-kcsan)
 #   make demo     CRIU checkpoints and restores a seccomp'd process
 #   make kernel   build the guest kernel (build/bzImage)
 #   make run      boot the kernel with an interactive shell
 #   make check    checkpatch --strict and sparse on the LSM and patches
 #   make mutation break the LSM and the seam on purpose (scripts/mutation-check.sh)
+#   make series   the upstream series with a cover letter, for 6.12 and 7.2,
+#                 in build/series/ (From/Signed-off-by: your git identity)
+#   make check-series  each patch of both series applies, passes checkpatch
+#                 --strict and builds; kernel-doc, kselftest build, htmldocs;
+#                 the result is the tree make test builds
 #   make clean    remove build/ except the unpacked tree and ccache
 
 SHELL := /bin/bash
 BUILD := build
 
-.PHONY: all deps tree kernel selftests initramfs test test-hardened test-kcsan demo bench run check mutation clean distclean
+.PHONY: all deps tree kernel selftests initramfs test test-hardened test-kcsan demo bench run check mutation series check-series clean distclean
 
 all: test
 
@@ -59,6 +65,14 @@ check: tree
 
 mutation: deps
 	@scripts/mutation-check.sh
+
+series: deps
+	@scripts/make-series.sh 6.12
+	@scripts/make-series.sh 7.2
+
+check-series: deps
+	@scripts/check-series.sh 6.12
+	@scripts/check-series.sh 7.2
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/logs $(BUILD)/*.cpio.gz \

@@ -2,22 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build a guest kernel out of tree with ccache.
-#   build-kernel.sh [NAME]   NAME selects configs/NAME.config (default: base)
+#   build-kernel.sh [NAME]   NAME selects configs/NAME.config (default: base);
+#                            NAME-7.2 builds it on Linux 7.2 (patches/7.2)
 # The image is left at build/bzImage (NAME=base) or build/bzImage-NAME.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NAME=${1:-base}
 BUILD=$ROOT/build
-TREE=$BUILD/linux
+case "$NAME" in
+*-7.2)	KVER=7.2 CONFIG=${NAME%-7.2} TREE=$BUILD/linux-7.2 ;;
+*)	KVER=6.12 CONFIG=$NAME TREE=$BUILD/linux ;;
+esac
 OBJ=$BUILD/obj-$NAME
 FRAGMENTS=("$ROOT/configs/base.config")
-[ "$NAME" = base ] || FRAGMENTS+=("$ROOT/configs/$NAME.config")
+[ "$CONFIG" = base ] || FRAGMENTS+=("$ROOT/configs/$CONFIG.config")
 
 log() { printf '[kernel] %s\n' "$*"; }
 die() { printf '[kernel] error: %s\n' "$*" >&2; exit 1; }
 
-[ -n "${SKIP_PREPARE:-}" ] || "$ROOT/scripts/prepare-tree.sh"
+[ -n "${SKIP_PREPARE:-}" ] || "$ROOT/scripts/prepare-tree.sh" "$KVER"
 
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/checkpoint-lsm/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}

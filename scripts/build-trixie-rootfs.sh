@@ -29,38 +29,8 @@ log() { echo "[trixie] $*"; }
 die() { echo "[trixie] error: $*" >&2; exit 1; }
 start=$(date +%s)
 
-# The host's Debian mirror: the URI of the apt source that serves the
-# suite $HOST_SUITE itself, one-line (sources.list) or deb822 (.sources).
-host_mirror() {
-	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		awk -v s="$HOST_SUITE" '
-			$1 == "deb" {
-				i = 2
-				if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-				if ($(i + 1) == s) { print $i; exit }
-			}' "$f"
-	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk -v s="$HOST_SUITE" '
-			function flush() {
-				if (types ~ /(^| )deb( |$)/ && enabled !~ /^no$/ &&
-				    (" " suites " ") ~ (" " s " ") && uris != "") {
-					split(uris, u, " "); print u[1]; found = 1; exit
-				}
-				types = suites = uris = enabled = ""
-			}
-			/^[ \t]*#/ { next }
-			/^[ \t]*$/ { flush(); next }
-			/^Types:/ { sub(/^Types:[ \t]*/, ""); types = $0 }
-			/^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
-			/^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
-			/^Enabled:/ { sub(/^Enabled:[ \t]*/, ""); enabled = tolower($0) }
-			END { if (!found) flush() }' "$f"
-	done | head -n 1
-}
+# shellcheck source=scripts/host-mirror.sh
+. "$ROOT/scripts/host-mirror.sh"
 
 MIRROR=$(host_mirror)
 [ -n "$MIRROR" ] || die "no apt source for $HOST_SUITE in the host's apt configuration"

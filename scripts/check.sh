@@ -28,11 +28,11 @@ for f in "$ROOT"/security/checkpoint/*.[ch] "$ROOT"/kunit/*.c; do
 done
 # patches/ carry no Signed-off-by: the submitter's is added when a series
 # is generated from them, from the submitter's own git identity.
-for p in "$ROOT"/patches/*.patch; do
+for p in "$ROOT"/patches/*/*.patch; do
 	out=$(./scripts/checkpatch.pl --strict --quiet --show-types \
 		--ignore MISSING_SIGN_OFF,NO_AUTHOR_SIGN_OFF "$p" 2>&1) || true
 	if [ -n "$out" ]; then
-		echo "== $(basename "$p")"
+		echo "== ${p#"$ROOT"/}"
 		echo "$out"
 		fail=1
 	fi
@@ -72,5 +72,5 @@ else
 	fail=1
 fi
 # the one tagged call site no guest can run
-SKIP_PREPARE=1 "$ROOT/scripts/compile-test-amdkfd.sh" || fail=1
+SKIP_PREPARE=1 "$ROOT/scripts/compile-test-sites.sh" || fail=1
 exit $fail

@@ -464,7 +464,7 @@ def git(*args, check=True):
 
 def patches_touching(rel):
     out = []
-    for p in sorted((ROOT / 'patches').glob('*.patch')):
+    for p in sorted((ROOT / 'patches' / '6.12').glob('*.patch')):
         if re.search(r'^diff --git a/' + re.escape(rel) + ' ', p.read_text(errors='replace'), re.M):
             out.append(p)
     return out
@@ -624,7 +624,7 @@ def source_texts(rel, have_tree, tmp, notes):
 
 def patches_sum():
     h = hashlib.sha256()
-    for p in sorted((ROOT / 'patches').glob('*.patch')):
+    for p in sorted((ROOT / 'patches' / '6.12').glob('*.patch')):
         h.update(p.read_bytes())
     return h.hexdigest()
 
@@ -651,7 +651,7 @@ def preflight_problems(only):
                             'run? scripts/mutation-check.sh --restore, or '
                             'scripts/prepare-tree.sh): ' + ', '.join(lines[:5]) +
                             (f' (+{len(lines) - 5} more)' if len(lines) > 5 else ''))
-        applied = BUILD / '.patches-applied'
+        applied = BUILD / 'linux.patches-applied'
         if not applied.exists() or applied.read_text().strip() != patches_sum():
             problems.append('patches/ changed since the last '
                             'scripts/prepare-tree.sh: run it first')

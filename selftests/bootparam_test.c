@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 static const struct {
 	const char *boot;

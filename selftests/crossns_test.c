@@ -29,7 +29,7 @@
 #include <linux/seccomp.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 #ifndef PTRACE_O_SUSPEND_SECCOMP
 #define PTRACE_O_SUSPEND_SECCOMP (1 << 21)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 FIXTURE(exe) {};
 

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 #define PAGE 4096
 #define NOPS OP_COUNT

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 enum untagged { SETHOSTNAME, MOUNT, RAISE_RLIMIT };
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 #define LOCK CKPT_DIR "/lock"
 

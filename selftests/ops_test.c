@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 enum mode { DEFAULT, OFF, ON, USERNS };
 

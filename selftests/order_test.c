@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 #define TRACING "/sys/kernel/tracing"
 #define CR 40		/* CAP_CHECKPOINT_RESTORE */

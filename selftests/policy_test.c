@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 #define POLICY CKPT_DIR "/policy"
 

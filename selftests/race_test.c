@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 struct tally {
 	long allowed, denied, other, last_other;

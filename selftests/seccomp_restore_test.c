@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 /* getppid() fails with E2BIG under the filter; everything else runs. */
 static int install_filter(void)

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "../build/linux/tools/testing/selftests/kselftest_harness.h"
+#include "../kselftest_harness.h"
 
 #define YAMA_SCOPE "/proc/sys/kernel/yama/ptrace_scope"
 
