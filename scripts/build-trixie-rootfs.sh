@@ -23,7 +23,8 @@ HOST_SUITE=bookworm
 # (libcap2-bin), ps/pgrep (procps), ip (iproute2)
 PACKAGES="criu libcap2-bin procps util-linux iproute2"
 # files the image carries besides the packages (their content is hashed)
-ADDED=(criu/user-story.sh criu/user-workload.c guest/init-trixie guest/plans/user)
+ADDED=(criu/user-story.sh criu/scenario.sh criu/user-workload.c guest/init-trixie
+       guest/plans/user guest/plans/container)
 
 log() { echo "[trixie] $*"; }
 die() { echo "[trixie] error: $*" >&2; exit 1; }
@@ -88,9 +89,10 @@ mkdir -p "$STAGE/opt/ckpt" "$STAGE/plans"
 gcc -O2 -Wall -Werror -static -o "$STAGE/opt/ckpt/user-workload" \
 	"$ROOT/criu/user-workload.c"
 install -m 0755 "$ROOT/criu/user-story.sh" "$STAGE/opt/ckpt/user-story.sh"
+install -m 0755 "$ROOT/criu/scenario.sh" "$STAGE/opt/ckpt/scenario.sh"
 install -m 0755 "$ROOT/guest/init-trixie" "$STAGE/init"
 # plans: one program per line, as in guest/plans
-cp "$ROOT/guest/plans/user" "$STAGE/plans/user"
+cp "$ROOT/guest/plans/user" "$ROOT/guest/plans/container" "$STAGE/plans/"
 # the kernel opens /dev/console before init mounts devtmpfs
 [ -e "$STAGE/dev/console" ] || mknod -m 0600 "$STAGE/dev/console" c 5 1
 [ -e "$STAGE/dev/null" ] || mknod -m 0666 "$STAGE/dev/null" c 1 3

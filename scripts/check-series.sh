@@ -18,6 +18,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
+# checkpatch's spdxcheck.py and Sphinx: Debian's python3 and its modules
+export PATH=/usr/bin:$PATH
 KVER=${1:?usage: check-series.sh KVER}
 SERIES=$BUILD/series/$KVER
 C=$BUILD/series-$KVER/check
@@ -138,6 +140,7 @@ while read -r f; do
 	case "$f" in
 	tools/testing/selftests/checkpoint/Makefile) same "$C/$f" "$ROOT/selftests/kselftest/Makefile" ;;
 	tools/testing/selftests/checkpoint/config) same "$C/$f" "$ROOT/selftests/kselftest/config" ;;
+	tools/testing/selftests/checkpoint/settings) same "$C/$f" "$ROOT/selftests/kselftest/settings" ;;
 	tools/testing/selftests/checkpoint/.gitignore) same "$C/$f" "$ROOT/selftests/kselftest/gitignore" ;;
 	tools/testing/selftests/checkpoint/*) same "$C/$f" "$ROOT/selftests/${f##*/}" ;;
 	tools/testing/selftests/Makefile)

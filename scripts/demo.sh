@@ -6,8 +6,9 @@
 #     seccomp-confined process with Debian 13's CRIU 4.1 (--unprivileged),
 #     the binary carrying only cap_checkpoint_restore
 #     (criu/user-story.sh, on build/trixie.cpio.gz);
-#  2. a container's root without CAP_SYS_ADMIN does the same with Debian
-#     12's CRIU 3.17 (criu/scenario.sh, on build/criu.cpio.gz).
+#  2. a container's root without CAP_SYS_ADMIN does the same, with the
+#     same CRIU (criu/scenario.sh; make test also runs it on Debian 12's
+#     CRIU 3.17).
 # Each act prints its narrative; exit 0 only if every step of both went as
 # described.
 set -euo pipefail
@@ -19,7 +20,6 @@ start=$(date +%s)
 "$ROOT/scripts/deps.sh"
 "$ROOT/scripts/build-kernel.sh" base
 "$ROOT/scripts/build-trixie-rootfs.sh"
-"$ROOT/scripts/build-criu-initramfs.sh"
 mkdir -p "$BUILD/logs"
 
 # act TITLE INITRD PLAN PROGRAM LSMS
@@ -47,8 +47,8 @@ fail=0
 act "Act 1: alice, an ordinary user, with Debian 13's CRIU 4.1 --unprivileged" \
 	"$BUILD/trixie.cpio.gz" user /opt/ckpt/user-story.sh capability,yama,checkpoint ||
 	fail=1
-act "Act 2: a container's root without CAP_SYS_ADMIN, with Debian 12's CRIU 3.17" \
-	"$BUILD/criu.cpio.gz" criu /opt/criu/scenario.sh yama,checkpoint || fail=1
+act "Act 2: a container's root without CAP_SYS_ADMIN, with Debian 13's CRIU 4.1" \
+	"$BUILD/trixie.cpio.gz" container /opt/ckpt/scenario.sh yama,checkpoint || fail=1
 echo
 echo "[demo] $([ $fail = 0 ] && echo "both acts went as described" || echo FAILED) in $(( $(date +%s) - start ))s"
 exit $fail

@@ -56,7 +56,7 @@ for d in "$PATCHES"/port/*.diff; do
 done
 KS=$STAGE/tools/testing/selftests/checkpoint
 cp -p "$ROOT"/selftests/*.c "$ROOT"/selftests/*.h "$KS/"
-cp -p "$ROOT/selftests/kselftest/Makefile" "$ROOT/selftests/kselftest/config" "$KS/"
+cp -p "$ROOT"/selftests/kselftest/{Makefile,config,settings} "$KS/"
 cp -p "$ROOT/selftests/kselftest/gitignore" "$KS/.gitignore"
 
 W=$BUILD/series-$KVER/linux
@@ -98,6 +98,9 @@ for f in Kconfig Makefile checkpoint.h lsm.c policy.c policy.h securityfs.c; do
 	cp -p "$STAGE/security/checkpoint/$f" security/checkpoint/
 done
 lsm_only
+# checkpatch wants __setup parameters documented in the patch that adds them
+git apply --index --include=Documentation/admin-guide/kernel-parameters.txt "$docs" ||
+	die "$(basename "$docs"): kernel-parameters.txt does not apply"
 git add -f security/checkpoint
 git commit -q --amend -F "$MSGS/lsm.txt"
 
@@ -106,10 +109,11 @@ cp -p "$STAGE"/security/checkpoint/{Kconfig,Makefile,.kunitconfig,*_kunit.c} sec
 commit_files "$MSGS/kunit.txt" security/checkpoint
 
 # the admin guide
-git am -q "$docs" || die "$(basename "$docs") does not apply"
+git apply --index --exclude=Documentation/admin-guide/kernel-parameters.txt "$docs" ||
+	die "$(basename "$docs") does not apply"
 cp -p "$STAGE/Documentation/admin-guide/LSM/checkpoint.rst" Documentation/admin-guide/LSM/
 git add -f Documentation/admin-guide/LSM/checkpoint.rst
-git commit -q --amend -F "$MSGS/docs.txt"
+git commit -q -F "$MSGS/docs.txt"
 
 # the selftests, listed in the kselftest targets
 mkdir -p tools/testing/selftests/checkpoint
@@ -132,7 +136,8 @@ git commit -q --amend --no-edit
 
 # Every commit is the submitter's, signed off by them.
 git -c core.hooksPath=/dev/null rebase -q base \
-	--exec 'git commit -q --amend --no-edit --reset-author --signoff'
+	--exec 'git commit -q --amend --no-edit --reset-author --signoff' \
+	>"$STAGE/rebase.log" 2>&1 || { cat "$STAGE/rebase.log" >&2; die "signing off failed"; }
 
 count=$(git rev-list --count base..HEAD)
 rm -rf "$OUT"

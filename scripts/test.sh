@@ -23,8 +23,9 @@ SUITES=checkpoint_policy,checkpoint_hooks
 KERNELS=${TEST_KERNELS:-base base-7.2}
 
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz, the
-# container story on Debian 12's CRIU 3.17; the user plan boots trixie.cpio.gz,
-# the regular-user story on Debian 13's CRIU 4.1)
+# container story on Debian 12's CRIU 3.17; the user and container plans
+# boot trixie.cpio.gz, the regular-user and the container story on Debian
+# 13's CRIU 4.1)
 BOOTS=(
 	"main|main|kunit.filter=speed>slow lsm=yama,checkpoint"
 	"nolsm|nolsm|kunit.filter=speed>slow lsm=yama"
@@ -38,6 +39,7 @@ BOOTS=(
 	"fuzz|fuzz|kunit.enable=0 lsm=yama,checkpoint"
 	"criu|criu|kunit.enable=0 lsm=yama,checkpoint"
 	"user|user|kunit.enable=0 lsm=capability,yama,checkpoint"
+	"container|container|kunit.enable=0 lsm=yama,checkpoint"
 )
 
 start=$(date +%s)
@@ -70,9 +72,14 @@ for kernel in $KERNELS; do
 		# the boot-parameter and all-on boots (allon, mainline-allon,
 		# userns, badparam, locked) run on the plain kernels only.
 		case "$kernel/$name" in
+		# Debian 12's CRIU 3.17 cannot run on 7.2: it does not know 7.2's
+		# vDSO layout ("Unexpected rt vDSO area bounds", criu/vdso.c:381
+		# in 3.17.1); the container story runs there on CRIU 4.1.
+		base-7.2/criu) continue ;;
 		kcsan/main|kcsan/stress|kcsan/fuzz|base/*|base-7.2/*) ;;
 		hardened/main|hardened/nolsm|hardened/mainline-default) ;;
 		hardened/stress|hardened/fuzz|hardened/criu|hardened/user) ;;
+		hardened/container) ;;
 		*) continue ;;
 		esac
 		# KASAN slows the fuzzer tenfold: the sanitizer kernel gets 20,000 writes
@@ -80,7 +87,7 @@ for kernel in $KERNELS; do
 		log=$LOGS/$kernel-$name.log
 		initrd=$BUILD/initramfs.cpio.gz
 		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
-		[ "$plan" != user ] || initrd=$BUILD/trixie.cpio.gz
+		case "$plan" in user|container) initrd=$BUILD/trixie.cpio.gz ;; esac
 		t0=$(date +%s)
 		rc=0
 		MEM=2G "$ROOT/scripts/run-guest.sh" "$image" "$initrd" "$log" "$TIMEOUT" \

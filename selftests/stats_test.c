@@ -2,7 +2,7 @@
 /*
  * stats and audit (DESIGN.md section 4): every grant through
  * CAP_CHECKPOINT_RESTORE moves cr= of its op by one, a legacy grant moves
- * legacy=, a refusal denied=; with audit 1, a CAP_CHECKPOINT_RESTORE grant
+ * legacy=, a refusal refused=; with audit 1, a CAP_CHECKPOINT_RESTORE grant
  * logs exactly one record naming op, pid and target, other outcomes none.
  */
 #define _GNU_SOURCE
