@@ -3,7 +3,8 @@
 #
 # Pack the guest initramfs: busybox-static, guest/init, the plans and the
 # static test programs in build/selftests.  Extra files can be listed as
-# SRC:DEST pairs in $INITRAMFS_EXTRA.
+# SRC:DEST pairs in $INITRAMFS_EXTRA.  Mainline's selftests come from
+# $MAINLINE_DIR (default build/mainline, built from the 6.12 tree).
 #   build-initramfs.sh OUTPUT.cpio.gz
 set -euo pipefail
 
@@ -23,8 +24,9 @@ cp "$ROOT/guest/init" "$STAGE/init"
 cp "$ROOT/guest/tap-wrap" "$STAGE/bin/tap-wrap"
 cp "$ROOT"/guest/plans/* "$STAGE/plans/"
 cp "$ROOT"/build/selftests/* "$STAGE/tests/" 2>/dev/null || true
-if [ -d "$ROOT/build/mainline" ]; then
-	for suite in "$ROOT"/build/mainline/*/; do
+MAINLINE=${MAINLINE_DIR:-$ROOT/build/mainline}
+if [ -d "$MAINLINE" ]; then
+	for suite in "$MAINLINE"/*/; do
 		mkdir -p "$STAGE/tests/mainline/$(basename "$suite")"
 		find "$suite" -maxdepth 1 -type f -executable \
 			-exec cp {} "$STAGE/tests/mainline/$(basename "$suite")/" \;

@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build mainline's own selftests that exercise the seam's call sites,
-# unchanged and static, from the patched 6.12 tree: clone3 (with
-# clone3_cap_checkpoint_restore), seccomp_bpf and ptrace.  Output in
-# build/mainline/<suite>/.
+# unchanged and static, from the patched tree of the kernel they will run
+# on: clone3 (with clone3_cap_checkpoint_restore), seccomp_bpf and ptrace.
+#   build-mainline-selftests.sh [KVER]   6.12 (default): build/mainline/;
+#                                        7.2: build/mainline-7.2/
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TREE=$ROOT/build/linux
-OBJ=$ROOT/build/obj-base
-OUT=$ROOT/build/mainline
+KVER=${1:-6.12}
+case "$KVER" in
+6.12) TREE=$ROOT/build/linux OBJ=$ROOT/build/obj-base OUT=$ROOT/build/mainline ;;
+*) TREE=$ROOT/build/linux-$KVER OBJ=$ROOT/build/obj-base-$KVER OUT=$ROOT/build/mainline-$KVER ;;
+esac
 
 make -s -C "$TREE" O="$OBJ" headers
 for suite in clone3 seccomp ptrace; do
@@ -21,10 +24,15 @@ for suite in clone3 seccomp ptrace; do
 done
 # seccomp_benchmark measures, it does not test: leave it out of the guest
 rm -f "$OUT/seccomp/seccomp_benchmark"
-# A test fix, not a kernel change: clone3_cap_checkpoint_restore writes into
-# libcap's opaque cap_t at an assumed layout, which Debian's libcap 2.66
-# rejects.  Our patch (selftests/mainline-fixes/) sets the same capabilities
-# with capset(); it is applied to a copy, never to the kernel tree.
+# A test fix, not a kernel change: 6.12's clone3_cap_checkpoint_restore
+# writes into libcap's opaque cap_t at an assumed layout, which Debian's
+# libcap 2.66 rejects (7.2's sets the capability with cap_set_flag()).  Our
+# patch (selftests/mainline-fixes/) sets the same capabilities with
+# capset(); it is applied to a copy, never to the kernel tree.
+if ! grep -q "struct libcap {" "$TREE/tools/testing/selftests/clone3/clone3_cap_checkpoint_restore.c"; then
+	echo "[mainline] $KVER: $(find "$OUT" -type f -executable | wc -l) programs -> ${OUT#$ROOT/}"
+	exit 0
+fi
 FIX=$ROOT/selftests/mainline-fixes/clone3_cap_checkpoint_restore-capset.patch
 SRC=$OUT/src
 rm -rf "$SRC" && mkdir -p "$SRC/clone3"
@@ -34,4 +42,4 @@ cp "$TREE"/tools/testing/selftests/kselftest*.h "$SRC/"
 patch -s -d "$SRC" -p4 <"$FIX"
 gcc -static -O2 -isystem "$OBJ/usr/include" -o "$OUT/clone3/clone3_cap_checkpoint_restore" \
 	"$SRC/clone3/clone3_cap_checkpoint_restore.c" -lcap
-echo "[mainline] $(find "$OUT" -type f -executable | wc -l) programs -> ${OUT#$ROOT/}"
+echo "[mainline] $KVER: $(find "$OUT" -type f -executable | wc -l) programs -> ${OUT#$ROOT/}"

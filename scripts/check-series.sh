@@ -56,11 +56,11 @@ fi
 # know yet is dropped by olddefconfig, and asked for again at the next one.
 configure() {
 	cat "$OBJ/tiny.config" "$ROOT/configs/series.config" >"$OBJ/.config"
-	"${KMAKE[@]}" olddefconfig >/dev/null
+	"${KMAKE[@]}" olddefconfig >"$OBJ/config.log" 2>&1 ||
+		{ cat "$OBJ/config.log" >&2; die "olddefconfig"; }
 }
 
-# checkpatch's findings on a patch, minus the one it cannot judge: the
-# kselftest .gitignore and config files have no SPDX line in mainline either.
+# checkpatch's findings on a patch
 checkpatch() {
 	(cd "$C" && ./scripts/checkpatch.pl --strict --quiet --show-types "$1" 2>&1) || true
 }
@@ -70,8 +70,8 @@ for p in "$SERIES"/0*.patch; do
 	case "$p" in */0000-cover-letter.patch) continue ;; esac
 	n=$((n + 1))
 	t=$(date +%s)
-	subject=$(sed -n 's/^Subject: \[[^]]*\] //p' "$p" | head -n 1)
 	git -C "$C" am -q "$p" || die "$(basename "$p") does not apply"
+	subject=$(git -C "$C" log -1 --format=%s)
 	out=$(checkpatch "$p")
 	[ -z "$out" ] || { echo "$out"; die "checkpatch --strict: $(basename "$p")"; }
 	configure

@@ -58,6 +58,12 @@ done
 make -s -C "$ROOT/selftests" OUT="$BUILD/selftests"
 "$ROOT/scripts/build-mainline-selftests.sh"
 "$ROOT/scripts/build-initramfs.sh" "$BUILD/initramfs.cpio.gz"
+# a kernel runs mainline's selftests of its own tree
+case " $KERNELS " in *-7.2" "*)
+	"$ROOT/scripts/build-mainline-selftests.sh" 7.2
+	MAINLINE_DIR=$BUILD/mainline-7.2 "$ROOT/scripts/build-initramfs.sh" \
+		"$BUILD/initramfs-7.2.cpio.gz" ;;
+esac
 "$ROOT/scripts/build-criu-initramfs.sh"
 "$ROOT/scripts/build-trixie-rootfs.sh"
 
@@ -86,6 +92,7 @@ for kernel in $KERNELS; do
 		[ "$kernel/$name" != hardened/fuzz ] || plan=fuzz-hardened
 		log=$LOGS/$kernel-$name.log
 		initrd=$BUILD/initramfs.cpio.gz
+		case "$kernel" in *-7.2) initrd=$BUILD/initramfs-7.2.cpio.gz ;; esac
 		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
 		case "$plan" in user|container) initrd=$BUILD/trixie.cpio.gz ;; esac
 		t0=$(date +%s)
