@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Generate the upstream series for one base kernel from the project's
-# layout: the seam (patches/KVER), then the LSM, its KUnit suites, its
-# admin guide, its selftests (as tools/testing/selftests/checkpoint/) and
-# its MAINTAINERS entry, each as one commit on a pristine tree, exported
-# with git format-patch and a cover letter (patches/series/).
+# layout: the seam (patches/KVER), then the LSM with its MAINTAINERS entry,
+# its KUnit suites, its admin guide and its selftests (as
+# tools/testing/selftests/checkpoint/), each as one commit on a pristine
+# tree, exported with git format-patch and a cover letter (patches/series/).
 #   make-series.sh KVER [OUTDIR]   KVER 6.12 or 7.2; OUTDIR defaults to
 #                                  build/series/KVER
 # From: and Signed-off-by: are the submitter's git identity (user.name,
@@ -81,7 +81,23 @@ done
 # Kconfig and Makefile without the KUnit options: those come with the suites.
 lsm_only() {
 	sed -i '/^config SECURITY_CHECKPOINT_KUNIT_TEST$/,$d' security/checkpoint/Kconfig
+	sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' security/checkpoint/Kconfig
 	sed -i '/KUNIT_TEST\|_BENCH\|hooks_kunit/d' security/checkpoint/Makefile
+}
+
+# The MAINTAINERS entry names the submitter and, in each commit, the files
+# that exist at that commit: checkpatch asks for it whenever files are added.
+MAINT_DOC='F:	Documentation/admin-guide/LSM/checkpoint.rst'
+MAINT_KSFT='F:	tools/testing/selftests/checkpoint/'
+maint_entry() {
+	awk -v who="$NAME <$EMAIL>" -v doc="$1" -v ksft="$2" '
+		/^CHECKPOINT SECURITY MODULE$/ { inside = 1 }
+		inside && /^M:\t/ { print "M:\t" who; next }
+		inside && $0 == "'"$MAINT_DOC"'" && !doc { next }
+		inside && $0 == "'"$MAINT_KSFT"'" && !ksft { next }
+		/^$/ { inside = 0 }
+		{ print }' "$STAGE/MAINTAINERS.full" >MAINTAINERS
+	git add -f MAINTAINERS
 }
 
 commit_files() {
@@ -91,8 +107,12 @@ commit_files() {
 	git commit -q -F "$msg"
 }
 
-# the LSM, with its id, Kconfig and Makefile
+# the LSM, with its id, Kconfig, Makefile and MAINTAINERS entry
+git apply "$maint" || die "$(basename "$maint") does not apply"
+cp MAINTAINERS "$STAGE/MAINTAINERS.full"
+git checkout -q -- MAINTAINERS
 git am -q "$room" || die "$(basename "$room") does not apply"
+maint_entry 0 0
 mkdir -p security/checkpoint
 for f in Kconfig Makefile checkpoint.h lsm.c policy.c policy.h securityfs.c; do
 	cp -p "$STAGE/security/checkpoint/$f" security/checkpoint/
@@ -113,6 +133,7 @@ git apply --index --exclude=Documentation/admin-guide/kernel-parameters.txt "$do
 	die "$(basename "$docs") does not apply"
 cp -p "$STAGE/Documentation/admin-guide/LSM/checkpoint.rst" Documentation/admin-guide/LSM/
 git add -f Documentation/admin-guide/LSM/checkpoint.rst
+maint_entry 1 0
 git commit -q -F "$MSGS/docs.txt"
 
 # the selftests, listed in the kselftest targets
@@ -121,18 +142,8 @@ cp -rp "$KS/." tools/testing/selftests/checkpoint/
 awk '!done && /^TARGETS \+= / && $3 > "checkpoint" { print "TARGETS += checkpoint"; done = 1 } { print }' \
 	tools/testing/selftests/Makefile >"$STAGE/ksft.mk"
 cat "$STAGE/ksft.mk" >tools/testing/selftests/Makefile
+maint_entry 1 1
 commit_files "$MSGS/selftests.txt" tools/testing/selftests/checkpoint tools/testing/selftests/Makefile
-
-# MAINTAINERS: the submitter maintains what they submit
-git am -q "$maint" || die "$(basename "$maint") does not apply"
-awk -v who="$NAME <$EMAIL>" '
-	/^CHECKPOINT SECURITY MODULE$/ { inside = 1 }
-	inside && /^M:\t/ { print "M:\t" who; next }
-	/^$/ { inside = 0 }
-	{ print }' MAINTAINERS >"$STAGE/MAINTAINERS"
-cat "$STAGE/MAINTAINERS" >MAINTAINERS
-git add -f MAINTAINERS
-git commit -q --amend --no-edit
 
 # Every commit is the submitter's, signed off by them.
 git -c core.hooksPath=/dev/null rebase -q base \
@@ -160,7 +171,7 @@ python3 - "$cover" "$MSGS/cover-letter.txt" "Linux $version" "$basenote" <<'EOF'
 import sys, textwrap
 cover, body, base, note = sys.argv[1:5]
 text = open(body).read().replace('@BASE@', base)
-note = textwrap.fill(note, 72)
+note = textwrap.fill(note, 72, break_on_hyphens=False)
 text = '\n'.join(note if l.strip() == '@BASENOTE@' else l for l in text.split('\n'))
 c = open(cover).read()
 c = c.replace('*** SUBJECT HERE ***',
