@@ -23,10 +23,6 @@
 
 #include "common.h"
 
-#ifndef PTRACE_O_SUSPEND_SECCOMP
-#define PTRACE_O_SUSPEND_SECCOMP (1 << 21)
-#endif
-
 static double now(void)
 {
 	struct timespec ts;

@@ -44,7 +44,7 @@ static int boot_case(void)
 	const char *boot = getenv("CKPT_BOOT");
 	size_t i;
 
-	for (i = 0; boot && i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; boot && i < ARRAY_SIZE(cases); i++)
 		if (!strcmp(boot, cases[i].boot))
 			return i;
 	return -1;

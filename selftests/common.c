@@ -32,9 +32,6 @@
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
-#ifndef PTRACE_O_SUSPEND_SECCOMP
-#define PTRACE_O_SUSPEND_SECCOMP (1 << 21)
-#endif
 
 /* Exit codes of a caller that failed before reaching the operation. */
 #define SETUP_FAILED 250
@@ -82,7 +79,7 @@ bool lsm_active(void)
 
 	if (read_file("/sys/kernel/security/lsm", buf, sizeof(buf)) < 0)
 		return false;
-	return strstr(buf, "checkpoint") != NULL;
+	return strstr(buf, "checkpoint");
 }
 
 int read_file(const char *path, char *buf, size_t size)
@@ -188,7 +185,6 @@ static int write_proc(const char *path, const char *s)
 {
 	return write_file(path, s, strlen(s)) ? -1 : 0;
 }
-
 
 /*
  * A new user namespace whose root is our current uid: @outer is that uid as
@@ -775,7 +771,6 @@ int recv_fd(int sock)
 	return fd;
 }
 
-
 /* ---- kernel log records ------------------------------------------------ */
 
 /* The records in /dev/kmsg after @fd's position, one per line (malloc'ed). */
@@ -806,7 +801,7 @@ char *new_records(int fd)
 
 /* Lines of @records that contain all three strings. */
 int count_in(const char *records, const char *a, const char *b,
-		    const char *c)
+	     const char *c)
 {
 	const char *line = records;
 	char one[4096];

@@ -65,12 +65,13 @@ int run_op(enum op op, enum caller caller);
 int perform_op(enum op op);	/* in this process, already become() */
 bool op_performable(enum op op);
 extern pid_t last_op_pid;	/* the caller process of the last run_op() */
-pid_t last_target_pid(void);
+pid_t last_target_pid(void);	/* the task it spawned to act on, or 0 */
 int send_fd(int sock, int fd);	/* 0 or -1 */
 int recv_fd(int sock);		/* the descriptor or -1 */
 int open_kmsg_at_end(void);	/* /dev/kmsg, non-blocking, at its end */
 char *new_records(int fd);	/* records after @fd's position (malloc'ed) */
-int count_in(const char *records, const char *a, const char *b, const char *c);	/* the task it spawned to act on, or 0 */
+/* lines of @records that contain all three strings */
+int count_in(const char *records, const char *a, const char *b, const char *c);
 
 #define DEFAULT_POLICY \
 	"map_files on\nset_tid on\nns_last_pid on\nexe_file on\n" \

@@ -31,9 +31,6 @@
 #include "common.h"
 #include "../kselftest_harness.h"
 
-#ifndef PTRACE_O_SUSPEND_SECCOMP
-#define PTRACE_O_SUSPEND_SECCOMP (1 << 21)
-#endif
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
@@ -216,6 +213,7 @@ TEST_F(crossns, nested_target)
 FIXTURE_VARIANT_ADD(crossns, map_files_on) {
 	.map_files = "on", .open_link = 1,
 };
+
 /* userns: row 4, inside the caller's own container */
 FIXTURE_VARIANT_ADD(crossns, map_files_userns) {
 	.map_files = "userns", .open_link = 0,

@@ -28,9 +28,6 @@
 #include "common.h"
 #include "../kselftest_harness.h"
 
-#ifndef PTRACE_O_SUSPEND_SECCOMP
-#define PTRACE_O_SUSPEND_SECCOMP (1 << 21)
-#endif
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
@@ -64,7 +61,7 @@ TEST_F(nested, untargeted_ops)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		int ret = run_op(ops[i], CALLER_NESTED_USERNS_ROOT);
 
 		EXPECT_NE(-1, ret) TH_LOG("%s: setup", op_names[ops[i]]);
@@ -141,7 +138,7 @@ TEST_F(nested, targeted_ops_against_ancestors)
 	unsigned long start;
 	size_t i;
 
-	for (i = 0; i < sizeof(callers) / sizeof(callers[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(callers); i++) {
 		pid_t target = outside_target(&start), pid;
 		int status;
 
@@ -154,7 +151,8 @@ TEST_F(nested, targeted_ops_against_ancestors)
 		waitpid(target, NULL, 0);
 		ASSERT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s escaped (mask %d)",
-			caller_names[callers[i]], WEXITSTATUS(status));
+							 caller_names[callers[i]],
+							 WEXITSTATUS(status));
 	}
 }
 
@@ -209,7 +207,7 @@ TEST(cr_holder_cannot_administer)
 		snprintf(path, sizeof(path), CKPT_DIR "/%s", files[i]);
 		ASSERT_LT(0, read_file(path, before[i], sizeof(before[i])));
 	}
-	for (c = 0; c < sizeof(callers) / sizeof(callers[0]); c++) {
+	for (c = 0; c < ARRAY_SIZE(callers); c++) {
 		int sv[2], status;
 		pid_t pid;
 
@@ -234,7 +232,8 @@ TEST(cr_holder_cannot_administer)
 		close(sv[0]);
 		ASSERT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s: escape mask %d",
-			caller_names[callers[c]], WEXITSTATUS(status));
+							 caller_names[callers[c]],
+							 WEXITSTATUS(status));
 	}
 	for (i = 0; i < 3; i++) {
 		char path[128];

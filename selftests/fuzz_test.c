@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/types.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,7 +38,7 @@ struct model {
 
 /* ---- deterministic randomness --------------------------------------- */
 
-static uint64_t rnd_next(uint64_t *s)
+static __u64 rnd_next(__u64 *s)
 {
 	*s ^= *s >> 12;
 	*s ^= *s << 25;
@@ -46,19 +47,19 @@ static uint64_t rnd_next(uint64_t *s)
 }
 
 /* xorshift stays at 0 forever: every seed, 0 included, maps to a non-zero state. */
-static uint64_t rnd_seed(uint64_t seed)
+static __u64 rnd_seed(__u64 seed)
 {
-	uint64_t s = seed ^ 0x9E3779B97F4A7C15ULL;
+	__u64 s = seed ^ 0x9E3779B97F4A7C15ULL;
 
 	return s ? s : 1;
 }
 
-static unsigned int rnd(uint64_t *s, unsigned int n)
+static unsigned int rnd(__u64 *s, unsigned int n)
 {
 	return n ? rnd_next(s) % n : 0;
 }
 
-static uint64_t env_u64(const char *name, uint64_t def)
+static __u64 env_u64(const char *name, __u64 def)
 {
 	const char *v = getenv(name);
 
@@ -191,7 +192,7 @@ static int model_load(struct model *m)
 
 /* ---- input generators -------------------------------------------------- */
 
-static size_t gen_valid(uint64_t *s, unsigned char *buf)
+static size_t gen_valid(__u64 *s, unsigned char *buf)
 {
 	int order[NOPS], i, j, n = 1 + rnd(s, NOPS);
 	size_t len = 0;
@@ -225,7 +226,7 @@ static size_t gen_valid(uint64_t *s, unsigned char *buf)
 	return len;
 }
 
-static size_t gen_mutated(uint64_t *s, unsigned char *buf)
+static size_t gen_mutated(__u64 *s, unsigned char *buf)
 {
 	static const unsigned char junk[] = "\0\n\t :=#,xX_\xff";
 	size_t len = gen_valid(s, buf);
@@ -281,11 +282,11 @@ static size_t gen_mutated(uint64_t *s, unsigned char *buf)
 	return len;
 }
 
-static size_t gen_random(uint64_t *s, unsigned char *buf)
+static size_t gen_random(__u64 *s, unsigned char *buf)
 {
 	static const size_t sizes[] = { 0, 1, 63, 64, 65, PAGE - 1, PAGE,
 					PAGE + 1, 2 * PAGE, 2 * PAGE + 7 };
-	static const unsigned char alphabet[] = "abcdefghijklmnopqrstuvwxyz_ \t\n\0\xff" "01:";
+	static const unsigned char alphabet[] = "abcdefghijklmnopqrstuvwxyz_ \t\n\0\37701:";
 	size_t len = rnd(s, 4) ? rnd(s, 300) : sizes[rnd(s, 10)], i;
 
 	for (i = 0; i < len; i++)
@@ -335,7 +336,7 @@ FIXTURE_TEARDOWN(fuzz)
 
 TEST_F_TIMEOUT(fuzz, sequential_writes, 600)
 {
-	uint64_t seed = env_u64("FUZZ_SEED", 1), s = rnd_seed(seed);
+	__u64 seed = env_u64("FUZZ_SEED", 1), s = rnd_seed(seed);
 	long writes = env_u64("FUZZ_WRITES", 100000), i, accepted = 0;
 	int pfd = open(CKPT_DIR "/policy", O_WRONLY);
 	int afd = open(CKPT_DIR "/audit", O_WRONLY);
@@ -402,13 +403,13 @@ TEST_F_TIMEOUT(fuzz, sequential_writes, 600)
 #define PER_WRITER 2000
 
 struct writer {
-	uint64_t seed;
+	__u64 seed;
 	int bad;
 };
 
 /* Every whole policy as a base-3 number: which ones some writer wrote. */
 #define CODES 177147	/* 3^11 */
-static volatile bool written[CODES];
+static bool written[CODES];
 
 static int model_code(const struct model *m)
 {
@@ -419,7 +420,7 @@ static int model_code(const struct model *m)
 	return code;
 }
 
-static struct model random_whole(uint64_t *s)
+static struct model random_whole(__u64 *s)
 {
 	struct model m;
 	int i;
@@ -445,7 +446,7 @@ static void *writer_main(void *arg)
 				w->bad++;
 		} else {
 			/* recorded before the kernel can show it */
-			written[model_code(&m)] = true;
+			__atomic_store_n(&written[model_code(&m)], true, __ATOMIC_SEQ_CST);
 			__sync_synchronize();
 			if (do_write(fd, (unsigned char *)buf, n, 0))
 				w->bad++;
@@ -457,13 +458,14 @@ static void *writer_main(void *arg)
 
 static bool written_by_someone(const struct model *m, const struct model *initial)
 {
-	return !memcmp(m, initial, sizeof(*m)) || written[model_code(m)];
+	return !memcmp(m, initial, sizeof(*m)) ||
+	       __atomic_load_n(&written[model_code(m)], __ATOMIC_SEQ_CST);
 }
 
 TEST_F_TIMEOUT(fuzz, concurrent_writers, 600)
 {
 	static struct writer w[WRITERS];
-	uint64_t seed = env_u64("FUZZ_SEED", 1);
+	__u64 seed = env_u64("FUZZ_SEED", 1);
 	bool joined[WRITERS] = { false };
 	pthread_t th[WRITERS];
 	struct model initial, seen;
@@ -501,7 +503,7 @@ TEST_F_TIMEOUT(fuzz, concurrent_writers, 600)
 
 TEST_F_TIMEOUT(fuzz, locked_writes, 300)
 {
-	uint64_t s = env_u64("FUZZ_SEED", 1) ^ 0xabcdef;
+	__u64 s = env_u64("FUZZ_SEED", 1) ^ 0xabcdef;
 	unsigned char *buf = malloc(MAXBUF);
 	char before[1024];
 	struct model m;

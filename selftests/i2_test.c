@@ -51,8 +51,10 @@ static int do_untagged(enum untagged what)
 	return 250;
 }
 
-/* @caller is CALLER_CR or CALLER_LEGACY (CAP_SYS_ADMIN, or CAP_SYS_RESOURCE
- * for the rlimit). */
+/*
+ * @caller is CALLER_CR or CALLER_LEGACY (CAP_SYS_ADMIN, or CAP_SYS_RESOURCE
+ * for the rlimit).
+ */
 static int run_untagged(enum untagged what, enum caller caller)
 {
 	pid_t pid = fork();
@@ -108,9 +110,11 @@ TEST_F(i2, legacy_holder_keeps_admin)
 FIXTURE_VARIANT_ADD(i2, as_booted) {
 	.policy = NULL,
 };
+
 FIXTURE_VARIANT_ADD(i2, all_on) {
 	.policy = all_on,
 };
+
 FIXTURE_VARIANT_ADD(i2, all_off) {
 	.policy = all_off,
 };

@@ -17,9 +17,9 @@
 #include "../kselftest_harness.h"
 
 struct racer {
-	volatile int stop;
+	int stop;
 	long ok_after_lock, writes;
-	volatile int locked_seen;
+	int locked_seen;
 };
 
 static void *policy_writer(void *arg)
@@ -28,9 +28,9 @@ static void *policy_writer(void *arg)
 	int fd = open(CKPT_DIR "/policy", O_WRONLY);
 	long i;
 
-	for (i = 0; !r->stop && fd >= 0; i++) {
+	for (i = 0; !__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST) && fd >= 0; i++) {
 		const char *line = i & 1 ? "set_mm on\n" : "set_mm off\n";
-		int locked_before = r->locked_seen;
+		int locked_before = __atomic_load_n(&r->locked_seen, __ATOMIC_SEQ_CST);
 		ssize_t n = pwrite(fd, line, strlen(line), 0);
 
 		r->writes++;
@@ -66,10 +66,10 @@ TEST_F_TIMEOUT(lockrace, policy_write_races_lock, 300)
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, policy_writer, &r));
 	usleep(100000);
 	ASSERT_EQ(0, write_file(CKPT_DIR "/lock", "1", 1));
-	r.locked_seen = 1;
+	__atomic_store_n(&r.locked_seen, 1, __ATOMIC_SEQ_CST);
 	ASSERT_LT(0, read_file(CKPT_DIR "/policy", locked_policy, sizeof(locked_policy)));
 	usleep(100000);
-	r.stop = 1;
+	__atomic_store_n(&r.stop, 1, __ATOMIC_SEQ_CST);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 	ASSERT_LT(0, read_file(CKPT_DIR "/policy", later, sizeof(later)));

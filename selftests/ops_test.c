@@ -45,16 +45,16 @@ static const char *const op_call_names[OP_ALL_COUNT] = {
 	"PTRACE_SECCOMP_GET_METADATA", "PR_SET_MM_EXE_FILE",
 };
 
-/* The errno a refused operation reports. */
+/* The errno a refused operation reports, negated. */
 static int denial_errno(enum op op)
 {
 	switch (policy_op(op)) {
 	case OP_IPC_NEXT_ID:		/* the sysctl's mode stays 0644 */
 	case OP_SECCOMP_DUMP:		/* seccomp_get_filter() */
 	case OP_SECCOMP_RESTORE:	/* seccomp_prepare_filter() */
-		return EACCES;
+		return -EACCES;
 	default:
-		return EPERM;
+		return -EPERM;
 	}
 }
 
@@ -126,11 +126,7 @@ TEST_F(ops, verdict)
 	       mode_names[variant->mode], caller_names[variant->caller],
 	       allowed ? "allowed" : "denied", ret ? strerror(ret) : "allowed");
 	ASSERT_NE(-1, ret) TH_LOG("caller setup failed");
-	if (allowed) {
-		ASSERT_EQ(0, ret);
-	} else {
-		ASSERT_EQ(denial_errno(variant->op), ret);
-	}
+	ASSERT_EQ(allowed ? 0 : -denial_errno(variant->op), ret);
 }
 
 #define VARIANT(o, m, c)						\

@@ -222,7 +222,8 @@ TEST_F(order, checks)
 		TH_LOG("no complete trace for pid %d", last_op_pid);
 	format_sequence(&seq, got, sizeof(got));
 	EXPECT_STREQ(variant->expect, got) TH_LOG("%s as %s",
-		op_names[variant->op], caller_names[variant->caller]);
+						  op_names[variant->op],
+						  caller_names[variant->caller]);
 }
 
 #define ORDER(o, c, m, e)						\
@@ -254,8 +255,7 @@ ORDER(SECCOMP_RESTORE, NONE, default, "sys_admin(noaudit)");
 /* a holder of CAP_CHECKPOINT_RESTORE stops at the first question */
 ORDER(MAP_FILES, CR, default, "checkpoint_restore");
 ORDER(SET_TID, CR, default, "checkpoint_restore");
-ORDER(IPC_NEXT_ID, CR, default,
-      "checkpoint_restore(noaudit),checkpoint_restore(noaudit)");
+ORDER(IPC_NEXT_ID, CR, default, "checkpoint_restore(noaudit),checkpoint_restore(noaudit)");
 ORDER(SUSPEND_SECCOMP, CR, default, "sys_admin");
 ORDER(SET_MM, CR, default, "sys_resource");
 ORDER(SECCOMP_RESTORE, CR, default, "sys_admin(noaudit)");

@@ -66,7 +66,7 @@ TEST_F(policy, file_modes)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), CKPT_DIR "/%s", files[i].name);
 		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
 		EXPECT_EQ(files[i].mode, st.st_mode & 07777) TH_LOG("%s", path);
@@ -115,7 +115,7 @@ TEST_F(policy, bad_writes_change_nothing)
 
 	ASSERT_EQ(0, set_mode(OP_SECCOMP_DUMP, "on"));
 	read_policy(_metadata, before, sizeof(before));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		int fd = open(POLICY, O_WRONLY);
 		ssize_t n;
 
@@ -280,9 +280,11 @@ TEST_F(policy, stats_format)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char name[32];
 		long legacy, cr, refused;
+		int fields;
 
-		ASSERT_EQ(4, sscanf(line, "%31s legacy=%ld cr=%ld refused=%ld",
-				    name, &legacy, &cr, &refused)) TH_LOG("%s", line);
+		fields = sscanf(line, "%31s legacy=%ld cr=%ld refused=%ld",
+				name, &legacy, &cr, &refused);
+		ASSERT_EQ(4, fields) TH_LOG("%s", line);
 		ASSERT_LT(lines, OP_COUNT);
 		EXPECT_STREQ(op_names[lines], name);
 		lines++;

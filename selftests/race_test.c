@@ -5,7 +5,8 @@
  * process flips those ops between on and off.  Every verdict must be one
  * the table allows under the policy before or after a flip (allowed, or
  * refused with the op's errno, nothing else), and stats must have counted
- * exactly the grants the callers saw, and the refusals the LSM made.  Bounded: RACE_SCALE (default 1).
+ * exactly the grants the callers saw, and the refusals the LSM made.
+ * Bounded: RACE_SCALE (default 1).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,7 +33,8 @@ static const struct {
 	{ OP_NS_LAST_PID, 3000 }, { OP_NS_LAST_PID, 3000 },
 	{ OP_SET_TID, 400 }, { OP_SUSPEND_SECCOMP, 300 },
 };
-#define NWORKERS (sizeof(workers) / sizeof(workers[0]))
+
+#define NWORKERS ARRAY_SIZE(workers)
 
 static const enum op flipped[] = {
 	OP_MAP_FILES, OP_NS_LAST_PID, OP_SET_TID, OP_SUSPEND_SECCOMP,
@@ -82,7 +84,7 @@ TEST_F_TIMEOUT(race, flip_under_load, 900)
 	ASSERT_NE(MAP_FAILED, t);
 	memset(t, 0, sizeof(*t) * NWORKERS);
 	ASSERT_EQ(0, snapshot_policy());
-	for (f = 0; f < sizeof(flipped) / sizeof(flipped[0]); f++) {
+	for (f = 0; f < ARRAY_SIZE(flipped); f++) {
 		enum op op = flipped[f];
 
 		cr0[op] = stat_counter(op, "cr");
@@ -97,7 +99,7 @@ TEST_F_TIMEOUT(race, flip_under_load, 900)
 	}
 	/* flip until every worker is done */
 	for (running = NWORKERS; running; ) {
-		for (f = 0; f < sizeof(flipped) / sizeof(flipped[0]); f++)
+		for (f = 0; f < ARRAY_SIZE(flipped); f++)
 			ASSERT_EQ(0, set_mode(flipped[f], flips & 1 ? "on" : "off"));
 		flips++;
 		for (w = 0, running = 0; w < NWORKERS; w++) {
@@ -111,7 +113,7 @@ TEST_F_TIMEOUT(race, flip_under_load, 900)
 		}
 	}
 	EXPECT_EQ(0, restore_policy());
-	for (f = 0; f < sizeof(flipped) / sizeof(flipped[0]); f++) {
+	for (f = 0; f < ARRAY_SIZE(flipped); f++) {
 		enum op op = flipped[f];
 		long allowed = 0, denied = 0, other = 0;
 
@@ -121,7 +123,8 @@ TEST_F_TIMEOUT(race, flip_under_load, 900)
 			allowed += t[w].allowed;
 			denied += t[w].denied;
 			other += t[w].other;
-			EXPECT_EQ(0, t[w].other) TH_LOG("worker %zu: errno %ld", w, t[w].last_other);
+			EXPECT_EQ(0, t[w].other) TH_LOG("worker %zu: errno %ld",
+							w, t[w].last_other);
 		}
 		ops += allowed + denied + other;
 		TH_LOG("%s: %ld allowed, %ld denied, %ld other", op_names[op],

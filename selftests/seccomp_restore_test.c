@@ -41,7 +41,7 @@ static int install_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
-		.len = sizeof(insns) / sizeof(insns[0]), .filter = insns,
+		.len = ARRAY_SIZE(insns), .filter = insns,
 	};
 
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? errno : 0;
@@ -128,8 +128,8 @@ TEST_F(install, outcome)
 
 	ASSERT_NE(SETUP, got);
 	EXPECT_EQ(variant->outcome, got) TH_LOG("installed %d nnp %d filtered %d eacces %d",
-		!!(got & INSTALLED), !!(got & NNP), !!(got & FILTERED),
-		!!(got & EACCES_SEEN));
+						!!(got & INSTALLED), !!(got & NNP),
+						!!(got & FILTERED), !!(got & EACCES_SEEN));
 }
 
 #define OUTCOME(name, m, w, o)						\

@@ -194,30 +194,38 @@ FIXTURE_VARIANT_ADD(audit, map_files_cr) {
 	.audit = "1", .op = OP_MAP_FILES, .caller = CALLER_CR, .records = 1,
 	.target_is_caller = true,
 };
+
 /* the tracee, not the tracer, is the target */
 FIXTURE_VARIANT_ADD(audit, suspend_seccomp_cr) {
 	.audit = "1", .op = OP_SUSPEND_SECCOMP, .caller = CALLER_CR, .records = 1,
 };
+
 FIXTURE_VARIANT_ADD(audit, seccomp_dump_cr) {
 	.audit = "1", .op = OP_SECCOMP_DUMP, .caller = CALLER_CR, .records = 1,
 };
+
 FIXTURE_VARIANT_ADD(audit, set_mm_cr) {
 	.audit = "1", .op = OP_SET_MM, .caller = CALLER_CR, .records = 1,
 	.target_is_caller = true,
 };
+
 FIXTURE_VARIANT_ADD(audit, map_files_legacy) {
 	.audit = "1", .op = OP_MAP_FILES, .caller = CALLER_LEGACY, .records = 0,
 };
+
 FIXTURE_VARIANT_ADD(audit, map_files_denied) {
 	.audit = "1", .op = OP_MAP_FILES, .caller = CALLER_NONE, .records = 0,
 };
+
 FIXTURE_VARIANT_ADD(audit, map_files_cr_audit_off) {
 	.audit = "0", .op = OP_MAP_FILES, .caller = CALLER_CR, .records = 0,
 };
+
 /* the ipc sysctl and the seccomp install checks are noaudit at their sites */
 FIXTURE_VARIANT_ADD(audit, ipc_next_id_noaudit) {
 	.audit = "1", .op = OP_IPC_NEXT_ID, .caller = CALLER_CR, .records = 0,
 };
+
 FIXTURE_VARIANT_ADD(audit, seccomp_restore_noaudit) {
 	.audit = "1", .op = OP_SECCOMP_RESTORE, .caller = CALLER_CR, .records = 0,
 };

@@ -106,7 +106,6 @@ static int open_map_file(const struct report *r)
 	return 0;
 }
 
-
 /* The container's init: starts the workload and the C/R task. */
 static int container(enum target_kind kind, const struct report *outside)
 {
@@ -217,20 +216,25 @@ TEST_F(rootless, open_map_files)
 FIXTURE_VARIANT_ADD(rootless, on_child) {
 	.mode = "on", .target = CHILD, .yama_scope = "0", .expect = EPERM,
 };
+
 /* userns: row 4 */
 FIXTURE_VARIANT_ADD(rootless, userns_child) {
 	.mode = "userns", .target = CHILD, .yama_scope = "0", .expect = 0,
 };
+
 FIXTURE_VARIANT_ADD(rootless, userns_sibling_attachable) {
 	.mode = "userns", .target = SIBLING, .yama_scope = "0", .expect = 0,
 };
+
 /* readable (map_files lookup works) but not attachable: row 4 says no */
 FIXTURE_VARIANT_ADD(rootless, userns_sibling_not_attachable) {
 	.mode = "userns", .target = SIBLING, .yama_scope = "1", .expect = EPERM,
 };
+
 FIXTURE_VARIANT_ADD(rootless, on_sibling_attachable) {
 	.mode = "on", .target = SIBLING, .yama_scope = "0", .expect = EPERM,
 };
+
 /*
  * Refused by mainline, before the seam: the lookup of the map_files entry
  * needs PTRACE_MODE_READ (proc_map_files_lookup(), -EACCES), which a
@@ -241,13 +245,16 @@ FIXTURE_VARIANT_ADD(rootless, on_sibling_attachable) {
 FIXTURE_VARIANT_ADD(rootless, userns_nondumpable) {
 	.mode = "userns", .target = NONDUMPABLE, .yama_scope = "0", .expect = EACCES,
 };
+
 /* I3: nothing against a task outside U, whatever the mode */
 FIXTURE_VARIANT_ADD(rootless, userns_outside) {
 	.mode = "userns", .target = OUTSIDE, .yama_scope = "0", .expect = EACCES,
 };
+
 FIXTURE_VARIANT_ADD(rootless, on_outside) {
 	.mode = "on", .target = OUTSIDE, .yama_scope = "0", .expect = EACCES,
 };
+
 FIXTURE_VARIANT_ADD(rootless, off_child) {
 	.mode = "off", .target = CHILD, .yama_scope = "0", .expect = EPERM,
 };
