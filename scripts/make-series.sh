@@ -44,16 +44,8 @@ export GIT_COMMITTER_NAME=$NAME GIT_COMMITTER_EMAIL=$EMAIL
 
 # The LSM's sources as a tree of the kernel's layout, ported to KVER.
 STAGE=$BUILD/series-$KVER/stage
-rm -rf "$STAGE"
-mkdir -p "$STAGE/security/checkpoint" "$STAGE/tools/testing/selftests/checkpoint"
-cp -p "$ROOT"/security/checkpoint/* "$STAGE/security/checkpoint/"
-cp -p "$ROOT"/kunit/*.c "$ROOT"/kunit/.kunitconfig "$STAGE/security/checkpoint/"
-cp -rp "$ROOT/Documentation" "$STAGE/"
-for d in "$PATCHES"/port/*.diff; do
-	[ -e "$d" ] || continue
-	patch -s -p1 -d "$STAGE" --no-backup-if-mismatch <"$d" ||
-		die "${d#"$ROOT"/} does not apply"
-done
+"$ROOT/scripts/stage-sources.sh" "$KVER" "$STAGE" || die "cannot stage the sources"
+mkdir -p "$STAGE/tools/testing/selftests/checkpoint"
 KS=$STAGE/tools/testing/selftests/checkpoint
 cp -p "$ROOT"/selftests/*.c "$ROOT"/selftests/*.h "$KS/"
 cp -p "$ROOT"/selftests/kselftest/{Makefile,config,settings} "$KS/"

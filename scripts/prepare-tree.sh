@@ -81,18 +81,9 @@ apply_patches() {
 # later kernel's LSM framework needs.  rsync -c rewrites only files whose
 # content changed.
 overlay() {
-	local stage=$BUILD/overlay-$KVER d
-	rm -rf "$stage"
-	mkdir -p "$stage/security/checkpoint"
-	cp -p "$ROOT"/security/checkpoint/* "$stage/security/checkpoint/"
-	cp -p "$ROOT"/kunit/*.c "$stage/security/checkpoint/"
-	cp -p "$ROOT"/kunit/.kunitconfig "$stage/security/checkpoint/"
-	cp -rp "$ROOT/Documentation" "$stage/"
-	for d in "$PATCHES"/port/*.diff; do
-		[ -e "$d" ] || continue
-		patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$d" ||
-			die "${d#"$ROOT"/} does not apply to the sources"
-	done
+	local stage=$BUILD/overlay-$KVER
+
+	"$ROOT/scripts/stage-sources.sh" "$KVER" "$stage"
 	rsync -rc --delete "$stage/security/checkpoint/" "$TREE/security/checkpoint/"
 	rsync -rc "$stage/Documentation/" "$TREE/Documentation/"
 }
