@@ -107,9 +107,10 @@ for p in "$SERIES"/0*.patch; do
 	fi
 	log "$(printf '%2d' $n) ok: applies, checkpatch --strict clean, maintained, builds ($(( $(date +%s) - t ))s): $subject"
 done
-grep -q '^CONFIG_SECURITY_CHECKPOINT=y' "$OBJ/.config" &&
-	grep -q '^CONFIG_SECURITY_CHECKPOINT_KUNIT_TEST=y' "$OBJ/.config" ||
-	die "the last commit's config lost CONFIG_SECURITY_CHECKPOINT or its KUnit tests"
+# at the last commit every option of the fragment is in force
+lost=$(grep '^CONFIG_' "$ROOT/configs/series.config" | while read -r opt; do
+	grep -qxF "$opt" "$OBJ/.config" || echo "$opt"; done)
+[ -z "$lost" ] || die "the last commit's config lost: $lost"
 [ -f "$OBJ/security/checkpoint/lsm.o" ] || die "security/checkpoint was not built"
 
 # kernel-doc on what the series adds

@@ -832,4 +832,3 @@ int open_kmsg_at_end(void)
 	}
 	return fd;
 }
-
