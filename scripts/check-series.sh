@@ -127,6 +127,7 @@ log "kernel-doc: clean"
 t=$(date +%s)
 "${KMAKE[@]}" headers_install INSTALL_HDR_PATH="$OBJ/usr" >/dev/null
 rm -rf "$OBJ/kselftest"
+mkdir -p "$OBJ/kselftest"
 make -s -C "$C/tools/testing/selftests/checkpoint" OUTPUT="$OBJ/kselftest" \
 	KHDR_INCLUDES="-isystem $OBJ/usr/include" >"$OBJ/kselftest.log" 2>&1 ||
 	{ tail -20 "$OBJ/kselftest.log" >&2; die "kselftest build"; }
