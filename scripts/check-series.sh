@@ -114,12 +114,7 @@ lost=$(grep '^CONFIG_' "$ROOT/configs/series.config" | while read -r opt; do
 [ -f "$OBJ/security/checkpoint/lsm.o" ] || die "security/checkpoint was not built"
 
 # kernel-doc on what the series adds
-kd=$( ("$C/scripts/kernel-doc" -none -Wall "$C"/security/checkpoint/*.[ch] \
-	"$C/include/linux/cr_op.h"
-      "$C/scripts/kernel-doc" -none -Wall "$C/kernel/capability.c" \
-	"$C/security/security.c" "$C/include/linux/security.h" 2>&1 |
-	grep -E "checkpoint_restore_op_|security_cr_op_widen|cap_opt_cr_op|cr_op") 2>&1 |
-	grep -v "^$" || true)
+kd=$("$ROOT/scripts/kernel-doc-check.sh" "$C" "$C/security/checkpoint")
 [ -z "$kd" ] || { echo "$kd"; die "kernel-doc"; }
 log "kernel-doc: clean"
 

@@ -55,14 +55,9 @@ echo "[check] sparse on security/checkpoint: $(grep -cE 'security/checkpoint.*(w
 echo "[check] sparse on the seam's files: $(grep -cE '(warning|error):' "$sparse_log" || true) findings in all, mainline's own (log: ${sparse_log#$ROOT/})"
 "$ROOT/scripts/sparse-on-diff.py" "$TREE" "$sparse_log" || fail=1
 # kernel-doc on every non-static function, and the admin guide as reST
-# (mainline's own functions in the seam's files are not ours to judge:
-# only warnings about what the series added count there)
-kd=$( ("$TREE/scripts/kernel-doc" -none -Wall "$ROOT"/security/checkpoint/*.[ch] \
-	"$TREE/include/linux/cr_op.h"
-      "$TREE/scripts/kernel-doc" -none -Wall "$TREE/kernel/capability.c" \
-	"$TREE/security/security.c" "$TREE/include/linux/security.h" 2>&1 |
-	grep -E "checkpoint_restore_op_|security_cr_op_widen|cap_opt_cr_op|cr_op") 2>&1 |
-	grep -v "^$" || true)
+# (kernel-doc-check.sh: mainline's own functions in the seam's files are
+# not ours to judge)
+kd=$("$ROOT/scripts/kernel-doc-check.sh" "$TREE" "$ROOT/security/checkpoint")
 [ -z "$kd" ] || { echo "$kd"; fail=1; }
 echo "[check] kernel-doc: $([ -z "$kd" ] && echo clean || echo FINDINGS)"
 if /usr/bin/python3 -m docutils --halt=2 \
