@@ -89,6 +89,28 @@ MUTANTS = [
            '\tif (ns_capable_common(ns, info->legacy_cap, opts))\n',
            ['main kunit=checkpoint_hooks order_test'],
            ['order_test:order.*', 'checkpoint_hooks:op_grant_matrix_test']),
+    Mutant('plain-op-legacy-first',
+           'I1, finding 4, the seam\'s short path: an op no LSM may widen asks '
+           'CAP_CHECKPOINT_RESTORE first, as mainline does',
+           'kernel/capability.c',
+           '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
+           '\t\treturn CR_GRANT_CR;\n'
+           '\tif (ns_capable_common(ns, info->legacy_cap, opts))\n'
+           '\t\treturn CR_GRANT_LEGACY;\n',
+           '\tif (ns_capable_common(ns, info->legacy_cap, opts))\n'
+           '\t\treturn CR_GRANT_LEGACY;\n'
+           '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
+           '\t\treturn CR_GRANT_CR;\n',
+           ['main kunit=checkpoint_hooks order_test'],
+           ['order_test:order.*', 'checkpoint_hooks:op_grant_matrix_test']),
+    Mutant('plain-path-scope',
+           'I3, the seam\'s short path: an op whose row lets an LSM widen to '
+           'the target\'s user namespace (map_files) never skips the widen hook',
+           'kernel/capability.c',
+           '\tif (!info->cr_in_mainline || info->target_userns || info->legacy_first)\n',
+           '\tif (!info->cr_in_mainline || info->legacy_first)\n',
+           ['main userns_test'],
+           ['userns_test:*']),
     Mutant('seccomp-restore-cr-first',
            'seam order of checks, seccomp_restore: CAP_SYS_ADMIN holders keep '
            'mainline\'s path (legacy_first in the row)',

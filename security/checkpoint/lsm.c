@@ -336,9 +336,10 @@ static pid_t checkpoint_noted_target(enum cr_op op)
 
 /*
  * Runs in whatever context the capability check runs in: no sleeping, and
- * an allocation only when the administrator asked for audit records.
+ * an allocation only when the administrator asked for audit records.  Out
+ * of line, so that the tagged path saves no registers for it.
  */
-static void checkpoint_log_grant(enum cr_op op)
+static noinline __cold void checkpoint_log_grant(enum cr_op op)
 {
 	pid_t opid = checkpoint_noted_target(op);
 #ifdef CONFIG_AUDIT
