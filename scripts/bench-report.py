@@ -16,11 +16,17 @@ KBENCH = re.compile(r'BENCH (\S+) (\d+)\s*$')
 UBENCH = re.compile(r'^BENCH-US (\S+) (\d+)\s*$')
 
 
+CLOCK = re.compile(r'clocksource: Switched to clocksource (\S+)')
+
+
 def parse(log):
-    k, u, failed = {}, {}, False
+    k, u, failed, clock = {}, {}, False, None
     with open(log, errors='replace') as f:
         for line in f:
             line = line.rstrip('\r\n')
+            m = CLOCK.search(line)
+            if m:
+                clock = m.group(1)
             m = UBENCH.match(line)
             if m:
                 u[m.group(1)] = int(m.group(2))
@@ -30,7 +36,7 @@ def parse(log):
                 k[m.group(1)] = int(m.group(2))
             if re.match(r'^\s*not ok', line):
                 failed = True
-    return k, u, failed
+    return k, u, failed, clock
 
 
 def med(values):
@@ -39,12 +45,18 @@ def med(values):
 
 def main(argv):
     boots = [(s.split(':', 1)[0], parse(s.split(':', 1)[1])) for s in argv]
+    # figures timed on any clock but the TSC (jiffies: 4 ms steps) are noise
+    jiffies = [s.split(':', 1)[1] for s, b in zip(argv, boots) if b[1][3] != "tsc"]
+    if jiffies:
+        print('bench-report: the guest clocksource was not tsc in: '
+              + ' '.join(jiffies), file=sys.stderr)
+        return 1
     failed = any(b[1][2] for b in boots)
     a = [b[1] for b in boots if b[0] == 'A']
     bb = [b[1] for b in boots if b[0] == 'B']
 
     def kmed(side, key, scale=10.0):
-        return med([k[key] / scale for k, _, _ in side if key in k])
+        return med([k[key] / scale for k, _, _, _ in side if key in k])
 
     out = []
     cpu = 'unknown cpu'
@@ -85,9 +97,9 @@ def main(argv):
     sa, sb = kmed(a, 'untagged_security_capable'), kmed(bb, 'untagged_security_capable')
     ca, cb = kmed(a, 'untagged_cap_capable'), kmed(bb, 'untagged_cap_capable')
     # per boot, security_capable() in units of the same boot's cap_capable()
-    ra = med([k['untagged_security_capable'] / k['untagged_cap_capable'] for k, _, _ in a
+    ra = med([k['untagged_security_capable'] / k['untagged_cap_capable'] for k, _, _, _ in a
               if k.get('untagged_cap_capable')])
-    rb = med([k['untagged_security_capable'] / k['untagged_cap_capable'] for k, _, _ in bb
+    rb = med([k['untagged_security_capable'] / k['untagged_cap_capable'] for k, _, _, _ in bb
               if k.get('untagged_cap_capable')])
     out.append(f'Untagged check: security_capable() {sa:.1f} ns with checkpoint in lsm=, {sb:.1f} ns without; '
                f'in units of the same boot\'s cap_capable(): {ra:.3f} vs {rb:.3f}, '
@@ -100,8 +112,8 @@ def main(argv):
     out.append(f'Tagged CR grant at a mainline op (set_tid) over mainline\'s check for the same caller, '
                f'same boot: {tag:+.1f} ns; admin caller: {adm:+.1f} ns; '
                f'one cap_capable() is {one:.1f} ns (goal: at most one cap_capable())')
-    ri = med([k.get('readers_idle_max_ns', 0) for k, _, _ in a])
-    rw = med([k.get('readers_during_writes_max_ns', 0) for k, _, _ in a])
+    ri = med([k.get('readers_idle_max_ns', 0) for k, _, _, _ in a])
+    rw = med([k.get('readers_during_writes_max_ns', 0) for k, _, _, _ in a])
     out.append(f'Policy readers (widen hook), worst single call: {ri:.0f} ns idle, '
                f'{rw:.0f} ns during 2000 policy writes (readers take no lock)')
     out.append('')
@@ -109,15 +121,15 @@ def main(argv):
     out.append(f'| {"loop":32} | {"A ops/s":>10} | {"B ops/s":>10} | {"A/B":>6} | {"A/B range":>13} |')
     out.append(f'|{"-" * 34}|{"-" * 12}|{"-" * 12}|{"-" * 8}|{"-" * 15}|')
     names = []
-    for _, u, _ in a:
+    for _, u, _, _ in a:
         for n in u:
             if n not in names:
                 names.append(n)
     for n in names:
-        ratios = [ua[n] / ub[n] for (_, ua, _), (_, ub, _) in zip(a, bb)
+        ratios = [ua[n] / ub[n] for (_, ua, _, _), (_, ub, _, _) in zip(a, bb)
                   if n in ua and n in ub and ub[n]]
-        oa = med([u[n] for _, u, _ in a if n in u])
-        ob = med([u[n] for _, u, _ in bb if n in u])
+        oa = med([u[n] for _, u, _, _ in a if n in u])
+        ob = med([u[n] for _, u, _, _ in bb if n in u])
         rng = f'{min(ratios):.3f}-{max(ratios):.3f}' if ratios else '-'
         out.append(f'| {n:32} | {oa:10.0f} | {ob:10.0f} | {med(ratios):6.3f} | {rng:>13} |')
     out.append('getppid_control checks no capability at all: its spread is the noise floor.')
