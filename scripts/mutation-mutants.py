@@ -95,9 +95,9 @@ MUTANTS = [
            'kernel/capability.c',
            '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
            '\t\treturn CR_GRANT_CR;\n'
-           '\tif (ns_capable_common(ns, info->legacy_cap, opts))\n'
+           '\tif (ns_capable_common(ns, cr_op_info[op].legacy_cap, opts))\n'
            '\t\treturn CR_GRANT_LEGACY;\n',
-           '\tif (ns_capable_common(ns, info->legacy_cap, opts))\n'
+           '\tif (ns_capable_common(ns, cr_op_info[op].legacy_cap, opts))\n'
            '\t\treturn CR_GRANT_LEGACY;\n'
            '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
            '\t\treturn CR_GRANT_CR;\n',
@@ -107,8 +107,8 @@ MUTANTS = [
            'I3, the seam\'s short path: an op whose row lets an LSM widen to '
            'the target\'s user namespace (map_files) never skips the widen hook',
            'kernel/capability.c',
-           '\tif (!info->cr_in_mainline || info->target_userns || info->legacy_first)\n',
-           '\tif (!info->cr_in_mainline || info->legacy_first)\n',
+           '\treturn !info->cr_in_mainline || info->target_userns || info->legacy_first;\n',
+           '\treturn !info->cr_in_mainline || info->legacy_first;\n',
            ['main userns_test'],
            ['userns_test:*']),
     Mutant('seccomp-restore-cr-first',
