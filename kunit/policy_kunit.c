@@ -536,6 +536,51 @@ static void widen_bits_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cr_op_widen_bits(INT_MAX), CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS);
 }
 
+/*
+ * The capable hook's gate, bit by bit: "off" (row 2) is the only mode whose
+ * bit is set; audit sets a bit per operation; CR_OP_NONE, which an
+ * out-of-range tag folds onto, and every bit past the last op stay clear.
+ */
+static void gate_expect(struct kunit *test, const struct checkpoint_policy *policy,
+			bool audit)
+{
+	u32 gate = checkpoint_policy_gate(policy, audit);
+	unsigned int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		unsigned int op = bit % CHECKPOINT_GATE_AUDIT;
+		bool valid = op > CR_OP_NONE && op < CR_OP_COUNT;
+		bool want;
+
+		if (bit < CHECKPOINT_GATE_AUDIT)
+			want = valid && policy->mode[op] == CHECKPOINT_MODE_OFF;
+		else
+			want = valid && audit;
+		KUNIT_EXPECT_EQ_MSG(test, !!(gate & BIT(bit)), want,
+				    "bit %u, audit %d, gate %#x", bit, audit, gate);
+	}
+}
+
+static void gate_test(struct kunit *test)
+{
+	struct checkpoint_policy policy;
+	enum checkpoint_mode base, mode;
+	enum cr_op op;
+	int audit;
+
+	for (base = 0; base < CHECKPOINT_MODE_COUNT; base++)
+		for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
+			for (mode = 0; mode < CHECKPOINT_MODE_COUNT; mode++)
+				for (audit = 0; audit < 2; audit++) {
+					memset(policy.mode, base, sizeof(policy.mode));
+					policy.mode[op] = mode;
+					gate_expect(test, &policy, audit);
+				}
+	/* and the defaults, the gate checkpoint_init() computes at boot */
+	checkpoint_policy_set_defaults(&policy);
+	gate_expect(test, &policy, false);
+}
+
 /* What a write changed, for the audit records; a rejected write changes nothing. */
 static void policy_diff_test(struct kunit *test)
 {
@@ -574,6 +619,7 @@ static struct kunit_case checkpoint_policy_cases[] = {
 	KUNIT_CASE(format_bad_mode_test),
 	KUNIT_CASE(format_parse_roundtrip_test),
 	KUNIT_CASE(widen_refuse_test),
+	KUNIT_CASE(gate_test),
 	KUNIT_CASE(widen_bits_test),
 	KUNIT_CASE(policy_diff_test),
 	{}

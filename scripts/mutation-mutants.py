@@ -93,16 +93,24 @@ MUTANTS = [
            'I1, finding 4, the seam\'s short path: an op no LSM may widen asks '
            'CAP_CHECKPOINT_RESTORE first, as mainline does',
            'kernel/capability.c',
-           '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
-           '\t\treturn CR_GRANT_CR;\n'
-           '\tif (ns_capable_common(ns, cr_op_info[op].legacy_cap, opts))\n'
-           '\t\treturn CR_GRANT_LEGACY;\n',
-           '\tif (ns_capable_common(ns, cr_op_info[op].legacy_cap, opts))\n'
-           '\t\treturn CR_GRANT_LEGACY;\n'
-           '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
-           '\t\treturn CR_GRANT_CR;\n',
+           '\treturn ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts) ||\n'
+           '\t       cr_op_plain_legacy_capable(op, ns);\n',
+           '\treturn cr_op_plain_legacy_capable(op, ns) ||\n'
+           '\t       ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts);\n',
            ['main kunit=checkpoint_hooks order_test'],
            ['order_test:order.*', 'checkpoint_hooks:op_grant_matrix_test']),
+    Mutant('plain-op-legacy-first-grant',
+           'I1, the short path of checkpoint_restore_op_grant(), which names '
+           'the capability that passed: CAP_CHECKPOINT_RESTORE first',
+           'kernel/capability.c',
+           '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
+           '\t\treturn CR_GRANT_CR;\n'
+           '\treturn cr_op_plain_legacy_capable(op, ns) ? CR_GRANT_LEGACY : CR_GRANT_NONE;\n',
+           '\tif (cr_op_plain_legacy_capable(op, ns))\n'
+           '\t\treturn CR_GRANT_LEGACY;\n'
+           '\treturn ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts) ? CR_GRANT_CR : CR_GRANT_NONE;\n',
+           ['main kunit=checkpoint_hooks'],
+           ['checkpoint_hooks:op_grant_matrix_test']),
     Mutant('plain-path-scope',
            'I3, the seam\'s short path: an op whose row lets an LSM widen to '
            'the target\'s user namespace (map_files) never skips the widen hook',
@@ -164,8 +172,8 @@ MUTANTS = [
     Mutant('capable-never-refuses',
            'I6, row 2: the capable hook refuses CAP_CHECKPOINT_RESTORE at an off op',
            SEC + 'lsm.c',
-           '\tif (checkpoint_op_refused(op)) {\n',
-           '\tif (0 && checkpoint_op_refused(op)) {\n',
+           '\tif (gate & BIT(0)) {\n',
+           '\tif (0 && (gate & BIT(0))) {\n',
            ['main kunit=checkpoint_hooks ops_test'],
            ['ops_test:ops.*_OFF_CR.verdict',
             'checkpoint_hooks:capable_hook_refuses_off_test',
@@ -173,10 +181,10 @@ MUTANTS = [
     Mutant('legacy-refused-when-off',
            'I1, row 1: the legacy capability always passes, whatever the mode',
            SEC + 'lsm.c',
-           '\t\tthis_cpu_inc(checkpoint_stats[op].legacy);\n'
+           '\t\tthis_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_LEGACY]);\n'
            '\t\treturn 0;\n',
-           '\t\tthis_cpu_inc(checkpoint_stats[op].legacy);\n'
-           '\t\treturn checkpoint_op_refused(op) ? -EPERM : 0;\n',
+           '\t\tthis_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_LEGACY]);\n'
+           '\t\treturn (READ_ONCE(checkpoint_gate) >> op) & 1 ? -EPERM : 0;\n',
            ['main kunit=checkpoint_hooks ops_test'],
            ['ops_test:ops.*_LEGACY.verdict',
             'checkpoint_hooks:op_grant_matrix_test',
@@ -188,7 +196,7 @@ MUTANTS = [
            '\t\treturn 0;\n',
            '\tif (likely(!(opts & CAP_OPT_CR_OP_MASK)))\n'
            '\t\treturn (cap == CAP_CHECKPOINT_RESTORE &&\n'
-           '\t\t\tcheckpoint_op_refused(CR_OP_SET_TID)) ? -EPERM : 0;\n',
+           '\t\t\t(READ_ONCE(checkpoint_gate) & BIT(CR_OP_SET_TID))) ? -EPERM : 0;\n',
            ['main kunit=checkpoint_hooks i2_test'],
            ['checkpoint_hooks:untagged_checks_untouched_test', 'i2_test:*']),
     Mutant('fast-path-wrong-bits',
@@ -204,16 +212,16 @@ MUTANTS = [
     Mutant('stats-refused-as-cr',
            'stats, finding 7: a refusal moves refused=, not cr=',
            SEC + 'lsm.c',
-           'this_cpu_inc(checkpoint_stats[op].refused);',
-           'this_cpu_inc(checkpoint_stats[op].cr);',
+           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_REFUSED]);',
+           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_CR]);',
            ['main kunit=checkpoint_hooks stats_test'],
            ['stats_test:stats.*_off_CR.moves',
             'checkpoint_hooks:op_grant_matrix_test']),
     Mutant('stats-legacy-as-cr',
            'stats: a legacy grant moves legacy=, not cr=',
            SEC + 'lsm.c',
-           'this_cpu_inc(checkpoint_stats[op].legacy);',
-           'this_cpu_inc(checkpoint_stats[op].cr);',
+           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_LEGACY]);',
+           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_CR]);',
            ['main kunit=checkpoint_hooks stats_test'],
            ['stats_test:stats.*_LEGACY.moves',
             'checkpoint_hooks:op_grant_matrix_test']),
@@ -228,10 +236,31 @@ MUTANTS = [
     Mutant('audit-ignores-noaudit',
            'audit: no grant record at a check its call site keeps unaudited',
            SEC + 'lsm.c',
-           'if (READ_ONCE(checkpoint_audit) && !(opts & CAP_OPT_NOAUDIT))',
-           'if (READ_ONCE(checkpoint_audit))',
+           '\tif (opts & CAP_OPT_NOAUDIT)\n'
+           '\t\treturn 0;\n',
+           '\tif (0 && (opts & CAP_OPT_NOAUDIT))\n'
+           '\t\treturn 0;\n',
            ['main stats_test'],
            ['stats_test:audit.*_noaudit.records']),
+    Mutant('gate-stale-after-write',
+           'I6: a policy write reaches the capable hook (the gate follows '
+           'every swap)',
+           SEC + 'lsm.c',
+           '\t\t\t\t  lockdep_is_held(&checkpoint_mutex));\n'
+           '\tcheckpoint_gate_update();\n',
+           '\t\t\t\t  lockdep_is_held(&checkpoint_mutex));\n',
+           ['main kunit=checkpoint_hooks ops_test'],
+           ['ops_test:ops.*_OFF_CR.verdict',
+            'checkpoint_hooks:capable_hook_refuses_off_test',
+            'checkpoint_hooks:op_grant_matrix_test']),
+    Mutant('gate-stale-after-audit',
+           'audit: switching audit on reaches the capable hook',
+           SEC + 'lsm.c',
+           '\t\tWRITE_ONCE(checkpoint_audit, on);\n'
+           '\t\tcheckpoint_gate_update();\n',
+           '\t\tWRITE_ONCE(checkpoint_audit, on);\n',
+           ['main stats_test'],
+           ['stats_test:audit.*_cr.records']),
     Mutant('config-change-not-audited',
            'audit, I4: every policy change is audited',
            SEC + 'lsm.c',

@@ -23,6 +23,7 @@
 #include <linux/capability.h>
 #include <linux/init.h>
 #include <linux/lsm_hooks.h>
+#include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
@@ -48,9 +49,32 @@ static DEFINE_MUTEX(checkpoint_mutex);
 static bool checkpoint_locked;
 static bool checkpoint_audit;
 
+/*
+ * The configuration as the capable hook reads it: checkpoint_policy_gate()
+ * of the policy in force and of the audit switch, in one word, so that a
+ * tagged check costs one load and no pointer chase.  Rewritten under
+ * checkpoint_mutex whenever either changes.  A check racing with a change
+ * reads the old word or the new one.  Where it also asked the widen hook,
+ * which reads the policy object, it may pair one policy's widening with the
+ * other's gate: since an op's gate bit is set exactly when its policy
+ * widens nothing, the pair grants what the widening policy grants, or
+ * nothing.
+ */
+static u32 checkpoint_gate;
+
 bool checkpoint_lsm_enabled __ro_after_init;
+
+/* What the capable hook counts at each tagged check. */
+enum checkpoint_tally {
+	CHECKPOINT_TALLY_LEGACY,
+	CHECKPOINT_TALLY_CR,
+	CHECKPOINT_TALLY_REFUSED,
+	CHECKPOINT_TALLIES
+};
+
 /* Per CPU: counting must not bounce a cache line between CPUs. */
-static DEFINE_PER_CPU(struct checkpoint_stats, checkpoint_stats[CR_OP_COUNT]);
+static DEFINE_PER_CPU(unsigned long,
+		      checkpoint_counts[CR_OP_COUNT][CHECKPOINT_TALLIES]);
 
 static char *checkpoint_boot_policy_str __initdata;
 static bool checkpoint_boot_lock __initdata;
@@ -116,11 +140,11 @@ void checkpoint_stats_read(enum cr_op op, struct checkpoint_stats *sum)
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct checkpoint_stats *s = per_cpu_ptr(&checkpoint_stats[op], cpu);
+		const unsigned long *n = *per_cpu_ptr(&checkpoint_counts[op], cpu);
 
-		sum->legacy += READ_ONCE(s->legacy);
-		sum->cr += READ_ONCE(s->cr);
-		sum->refused += READ_ONCE(s->refused);
+		sum->legacy += READ_ONCE(n[CHECKPOINT_TALLY_LEGACY]);
+		sum->cr += READ_ONCE(n[CHECKPOINT_TALLY_CR]);
+		sum->refused += READ_ONCE(n[CHECKPOINT_TALLY_REFUSED]);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(checkpoint_stats_read);
@@ -137,6 +161,17 @@ void checkpoint_policy_get(struct checkpoint_policy *policy)
 }
 EXPORT_SYMBOL_IF_KUNIT(checkpoint_policy_get);
 
+/* Called with checkpoint_mutex held, after any change of what it reads. */
+static void checkpoint_gate_update(void)
+{
+	const struct checkpoint_rcu_policy *active;
+
+	active = rcu_dereference_protected(checkpoint_active,
+					   lockdep_is_held(&checkpoint_mutex));
+	WRITE_ONCE(checkpoint_gate,
+		   checkpoint_policy_gate(&active->policy, checkpoint_audit));
+}
+
 /* Called with checkpoint_mutex held; consumes @new. */
 static void checkpoint_policy_swap(struct checkpoint_rcu_policy *new)
 {
@@ -144,6 +179,7 @@ static void checkpoint_policy_swap(struct checkpoint_rcu_policy *new)
 
 	old = rcu_replace_pointer(checkpoint_active, new,
 				  lockdep_is_held(&checkpoint_mutex));
+	checkpoint_gate_update();
 	if (old != &checkpoint_boot_policy)
 		kfree_rcu(old, rcu);
 }
@@ -277,10 +313,12 @@ int checkpoint_set_audit(bool on)
 
 	mutex_lock(&checkpoint_mutex);
 	was = checkpoint_audit;
-	if (checkpoint_locked)
+	if (checkpoint_locked) {
 		ret = -EPERM;
-	else
+	} else {
 		WRITE_ONCE(checkpoint_audit, on);
+		checkpoint_gate_update();
+	}
 	mutex_unlock(&checkpoint_mutex);
 	if (!ret)
 		checkpoint_audit_config("audit", NULL, checkpoint_bit_name(was),
@@ -337,19 +375,25 @@ static pid_t checkpoint_noted_target(enum cr_op op)
 /*
  * Runs in whatever context the capability check runs in: no sleeping, and
  * an allocation only when the administrator asked for audit records.  Out
- * of line, so that the tagged path saves no registers for it.
+ * of line, and handed the options to test NOAUDIT here, so that the tagged
+ * path keeps nothing alive for it; it returns the grant, so that the
+ * tagged path can tail-call it.
  */
-static noinline __cold void checkpoint_log_grant(enum cr_op op)
+static noinline __cold int checkpoint_log_grant(enum cr_op op, unsigned int opts)
 {
 	pid_t opid = checkpoint_noted_target(op);
 #ifdef CONFIG_AUDIT
 	char comm[TASK_COMM_LEN];
 	struct audit_buffer *ab;
+#endif
 
+	if (opts & CAP_OPT_NOAUDIT)
+		return 0;
+#ifdef CONFIG_AUDIT
 	ab = audit_log_start(audit_context(), GFP_ATOMIC | __GFP_NOWARN,
 			     AUDIT_CHECKPOINT_GRANT);
 	if (!ab)
-		return;
+		return 0;
 	audit_log_format(ab, "lsm=checkpoint op=%s cap=checkpoint_restore pid=%d comm=",
 			 checkpoint_op_name(op), task_tgid_nr(current));
 	audit_log_untrustedstring(ab, get_task_comm(comm, current));
@@ -360,43 +404,38 @@ static noinline __cold void checkpoint_log_grant(enum cr_op op)
 			      checkpoint_op_name(op), task_tgid_nr(current),
 			      current->comm, opid);
 #endif
-}
-
-static bool checkpoint_op_refused(enum cr_op op)
-{
-	bool refused;
-
-	rcu_read_lock();
-	refused = checkpoint_policy_refuses(&rcu_dereference(checkpoint_active)->policy,
-					    op);
-	rcu_read_unlock();
-	return refused;
+	return 0;
 }
 
 /*
  * A tagged check that commoncap and every LSM before this one allowed: the
  * legacy capability always passes (row 1); CAP_CHECKPOINT_RESTORE passes
  * unless the op is off (row 2).  Counted here, when the decision is made.
+ *
+ * One load of the gate decides; the NOAUDIT option is looked at only when
+ * audit is on.  The op indexes per-CPU memory, hence array_index_nospec();
+ * a tag out of range folds onto CR_OP_NONE, whose gate bits are never set:
+ * neither refused nor logged.
  */
 static __noipa int
 checkpoint_capable_tagged(const struct cred *cred, struct user_namespace *ns,
 			  int cap, unsigned int opts)
 {
-	enum cr_op op = cap_opt_cr_op(opts);
+	unsigned int op = array_index_nospec(cap_opt_cr_op(opts), CR_OP_COUNT);
+	u32 gate;
 
-	if (!checkpoint_op_valid(op))
-		return 0;
 	if (cap != CAP_CHECKPOINT_RESTORE) {
-		this_cpu_inc(checkpoint_stats[op].legacy);
+		this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_LEGACY]);
 		return 0;
 	}
-	if (checkpoint_op_refused(op)) {
-		this_cpu_inc(checkpoint_stats[op].refused);
+	gate = READ_ONCE(checkpoint_gate) >> op;
+	if (gate & BIT(0)) {
+		this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_REFUSED]);
 		return -EPERM;
 	}
-	this_cpu_inc(checkpoint_stats[op].cr);
-	if (READ_ONCE(checkpoint_audit) && !(opts & CAP_OPT_NOAUDIT))
-		checkpoint_log_grant(op);
+	this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_CR]);
+	if (unlikely(gate & BIT(CHECKPOINT_GATE_AUDIT)))
+		return checkpoint_log_grant(op, opts);
 	return 0;
 }
 
@@ -491,6 +530,7 @@ static int __init checkpoint_init(void)
 	checkpoint_policy_set_defaults(policy);
 	checkpoint_apply_boot_policy(policy);
 	checkpoint_locked = checkpoint_boot_lock;
+	checkpoint_gate = checkpoint_policy_gate(policy, checkpoint_audit);
 
 	security_add_hooks(checkpoint_hooks, ARRAY_SIZE(checkpoint_hooks),
 			   &checkpoint_lsmid);

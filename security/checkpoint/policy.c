@@ -316,3 +316,27 @@ u32 checkpoint_policy_diff(const struct checkpoint_policy *a,
 			diff |= BIT(op);
 	return diff;
 }
+
+/**
+ * checkpoint_policy_gate - the word the capable hook reads at tagged checks
+ * @policy: policy
+ * @audit: whether grants through CAP_CHECKPOINT_RESTORE are logged
+ *
+ * Return: BIT(op) for every "off" operation and, if @audit,
+ * BIT(CHECKPOINT_GATE_AUDIT + op) for every operation.  The bits of
+ * CR_OP_NONE are never set: the hook folds a tag out of range onto it.
+ */
+u32 checkpoint_policy_gate(const struct checkpoint_policy *policy, bool audit)
+{
+	enum cr_op op;
+	u32 gate = 0;
+
+	BUILD_BUG_ON(CR_OP_COUNT > CHECKPOINT_GATE_AUDIT);
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
+		if (checkpoint_policy_refuses(policy, op))
+			gate |= BIT(op);
+		if (audit)
+			gate |= BIT(CHECKPOINT_GATE_AUDIT + op);
+	}
+	return gate;
+}

@@ -15,6 +15,9 @@
 /* Longest accepted line of the policy file, newline excluded. */
 #define CHECKPOINT_MAX_LINE 64
 
+/* First bit of the gate's audit half: bit 0 + op is "off", bit 16 + op "log". */
+#define CHECKPOINT_GATE_AUDIT 16
+
 /**
  * enum checkpoint_mode - how an operation treats CAP_CHECKPOINT_RESTORE
  * @CHECKPOINT_MODE_OFF: only the legacy capability allows the operation
@@ -85,6 +88,7 @@ int checkpoint_policy_parse_boot(struct checkpoint_policy *policy,
 				 const char *str);
 int checkpoint_policy_format(const struct checkpoint_policy *policy,
 			     char *buf, size_t size);
+u32 checkpoint_policy_gate(const struct checkpoint_policy *policy, bool audit);
 
 /**
  * checkpoint_op_valid - whether @op names a checkpoint/restore operation
