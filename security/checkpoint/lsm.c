@@ -140,7 +140,7 @@ void checkpoint_stats_read(enum cr_op op, struct checkpoint_stats *sum)
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const unsigned long *n = *per_cpu_ptr(&checkpoint_counts[op], cpu);
+		const unsigned long *n = per_cpu_ptr(&checkpoint_counts[op][0], cpu);
 
 		sum->legacy += READ_ONCE(n[CHECKPOINT_TALLY_LEGACY]);
 		sum->cr += READ_ONCE(n[CHECKPOINT_TALLY_CR]);
