@@ -22,16 +22,32 @@ for line in diff.splitlines():
         start, count = int(m.group(1)), int(m.group(2) or 1)
         added.update((path, n) for n in range(start, start + count))
 
-hits = []
+
+# security.c defines a static key per hook and LSM slot from
+# lsm_hook_defs.h without declaring it, so sparse flags the line of every
+# hook, mainline's and ours alike.  A finding that, once the hook's name is
+# taken out, also falls on a line the series did not add is that pattern.
+def hook_pattern(msg):
+    return re.sub(r'security_hook_active_\w+?_\d+', 'security_hook_active_<hook>_<n>', msg)
+
+
+hits, elsewhere = [], set()
 with open(log, errors='replace') as f:
     for line in f:
-        m = re.match(r'^(\S+?):(\d+):\d+: (warning|error):', line)
+        m = re.match(r'^(\S+?):(\d+):\d+: ((?:warning|error):.*)$', line)
         if not m:
             continue
         rel = m.group(1).split(tree.rstrip('/') + '/', 1)[-1]
         if (rel, int(m.group(2))) in added:
-            hits.append(line.rstrip())
-for h in hits:
+            hits.append((line.rstrip(), hook_pattern(m.group(3))))
+        else:
+            elsewhere.add(hook_pattern(m.group(3)))
+own = [h for h, key in hits if key not in elsewhere or key == h.split(': ', 1)[-1]]
+for h, key in hits:
+    if h not in own:
+        print(f'{h}  [every hook\'s line gets this: mainline\'s pattern]')
+for h in own:
     print(h)
-print(f'[check] sparse findings on lines the seam added: {len(hits)}')
-sys.exit(1 if hits else 0)
+print(f'[check] sparse findings on lines the seam added: {len(own)}'
+      f' (and {len(hits) - len(own)} of the pattern every hook gets)')
+sys.exit(1 if own else 0)
