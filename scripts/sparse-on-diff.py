@@ -39,15 +39,17 @@ with open(log, errors='replace') as f:
             continue
         rel = m.group(1).split(tree.rstrip('/') + '/', 1)[-1]
         if (rel, int(m.group(2))) in added:
-            hits.append((line.rstrip(), hook_pattern(m.group(3))))
+            hits.append((line.rstrip(), m.group(3)))
         else:
             elsewhere.add(hook_pattern(m.group(3)))
-own = [h for h, key in hits if key not in elsewhere or key == h.split(': ', 1)[-1]]
-for h, key in hits:
-    if h not in own:
-        print(f'{h}  [every hook\'s line gets this: mainline\'s pattern]')
-for h in own:
-    print(h)
-print(f'[check] sparse findings on lines the seam added: {len(own)}'
-      f' (and {len(hits) - len(own)} of the pattern every hook gets)')
+own = 0
+for line, msg in hits:
+    key = hook_pattern(msg)
+    if key != msg and key in elsewhere:
+        print(f'{line}  [every hook\'s line gets this: mainline\'s pattern]')
+    else:
+        print(line)
+        own += 1
+print(f'[check] sparse findings on lines the seam added: {own}'
+      f' (and {len(hits) - own} of the pattern every hook gets)')
 sys.exit(1 if own else 0)
