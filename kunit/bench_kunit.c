@@ -134,8 +134,8 @@ static void tagged_test(struct kunit *test)
 	BENCH(test, "part_ns_capable_granted", cr,
 	      bench_sink += ns_capable(&init_user_ns, CAP_CHECKPOINT_RESTORE));
 	BENCH(test, "part_widen_hook", cr,
-	      bench_sink += security_cr_op_widen(cr, CR_OP_SUSPEND_SECCOMP,
-						 &init_user_ns, NULL));
+	      bench_sink += lsm_cr_op_widen(cr, CR_OP_SUSPEND_SECCOMP,
+					    &init_user_ns, NULL));
 	BENCH(test, "part_capable_hook_tagged", cr,
 	      bench_sink += security_capable(cr, &init_user_ns,
 					     CAP_CHECKPOINT_RESTORE,
@@ -185,9 +185,9 @@ static int reader_thread(void *arg)
 	complete(&r->started);
 	while (!atomic_read(&r->stop)) {
 		t0 = ktime_get_ns();
-		bench_sink += security_cr_op_widen(current_cred(),
-						   CR_OP_SUSPEND_SECCOMP,
-						   &init_user_ns, NULL);
+		bench_sink += lsm_cr_op_widen(current_cred(),
+					      CR_OP_SUSPEND_SECCOMP,
+					      &init_user_ns, NULL);
 		d = ktime_get_ns() - t0;
 		if (d > r->max_ns)
 			r->max_ns = d;

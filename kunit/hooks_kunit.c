@@ -314,9 +314,9 @@ static void widen_negative_answer_test(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(answers); i++) {
 		stub_answer = answers[i];
 		for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
-			KUNIT_EXPECT_EQ_MSG(test, security_cr_op_widen(cr_only, op,
-								       &init_user_ns,
-								       current), 0,
+			KUNIT_EXPECT_EQ_MSG(test, lsm_cr_op_widen(cr_only, op,
+								  &init_user_ns,
+								  current), 0,
 					    "answer %d op %s", answers[i],
 					    checkpoint_op_name(op));
 		KUNIT_EXPECT_FALSE(test, op_capable_as(cr_only, CR_OP_SUSPEND_SECCOMP));
@@ -326,32 +326,75 @@ static void widen_negative_answer_test(struct kunit *test)
 	put_cred(cr_only);
 }
 
+/* DESIGN.md section 3, by hand: how far the widen hook may widen each op. */
+static const int widen_allowed_of[CR_OP_COUNT] = {
+	[CR_OP_MAP_FILES] = CR_WIDEN_TARGET_USERNS,
+	[CR_OP_SUSPEND_SECCOMP] = CR_WIDEN_NS,
+	[CR_OP_SECCOMP_DUMP] = CR_WIDEN_NS,
+	[CR_OP_SET_MM] = CR_WIDEN_NS,
+	[CR_OP_SECCOMP_RESTORE] = CR_WIDEN_NS,
+};
+
 /*
- * Review finding 2: whatever an LSM answers, the seam widens an op only as
- * far as DESIGN.md section 3 allows: the target's user namespace for
- * map_files alone, the plain widening only where mainline refuses
- * CAP_CHECKPOINT_RESTORE.  The expected masks are written out by hand.
+ * Review finding 2 of v1: whatever an LSM answers, the seam widens an op
+ * only as far as DESIGN.md section 3 allows: the target's user namespace
+ * for map_files alone, the plain widening only where mainline refuses
+ * CAP_CHECKPOINT_RESTORE.  The hook loop reports every positive bit; the
+ * row bounds them.
  */
 static void widen_scope_test(struct kunit *test)
 {
-	static const int allowed[CR_OP_COUNT] = {
-		[CR_OP_MAP_FILES] = CR_WIDEN_TARGET_USERNS,
-		[CR_OP_SUSPEND_SECCOMP] = CR_WIDEN_NS,
-		[CR_OP_SECCOMP_DUMP] = CR_WIDEN_NS,
-		[CR_OP_SET_MM] = CR_WIDEN_NS,
-		[CR_OP_SECCOMP_RESTORE] = CR_WIDEN_NS,
-	};
 	struct cred *none = cred_with(test, false, false, false);
 	enum cr_op op;
 
 	kunit_activate_static_stub(test, checkpoint_cr_op_widen, stub_widen);
 	stub_answer = INT_MAX;
-	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++)
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
+		KUNIT_EXPECT_EQ_MSG(test, cr_op_widen_allowed(op),
+				    widen_allowed_of[op], "op %s",
+				    checkpoint_op_name(op));
 		KUNIT_EXPECT_EQ_MSG(test,
-				    security_cr_op_widen(none, op, &init_user_ns, current),
-				    allowed[op], "op %s", checkpoint_op_name(op));
+				    lsm_cr_op_widen(none, op, &init_user_ns, current),
+				    CR_WIDEN_MASK, "op %s", checkpoint_op_name(op));
+	}
 	kunit_deactivate_static_stub(test, checkpoint_cr_op_widen);
 	put_cred(none);
+}
+
+static enum cr_grant op_grant_on_as(const struct cred *cred, enum cr_op op,
+				    struct task_struct *target)
+{
+	const struct cred *old = override_creds(cred);
+	enum cr_grant ret = checkpoint_restore_op_grant(op, &init_user_ns, target);
+
+	revert_creds(old);
+	return ret;
+}
+
+/*
+ * Review finding 1 of v2: the grant path bounds the hook's answer by the
+ * row, whatever produced the answer (a BPF program once could).  An answer
+ * of the target's user namespace for an op whose row does not allow it
+ * grants nothing, even to a caller that holds CAP_CHECKPOINT_RESTORE there
+ * and may attach to the target; the same answer for map_files does.
+ */
+static void widen_bounded_at_caller_test(struct kunit *test)
+{
+	struct cred *cr_only = cred_with(test, false, false, true);
+	enum cr_op op;
+
+	kunit_activate_static_stub(test, checkpoint_cr_op_widen, stub_widen);
+	stub_answer = CR_WIDEN_TARGET_USERNS;
+	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
+		if (widen_allowed_of[op] != CR_WIDEN_NS)
+			continue;
+		/* on: the capable hook lets CAP_CHECKPOINT_RESTORE through */
+		set_policy(test, op, CHECKPOINT_MODE_ON);
+		KUNIT_EXPECT_EQ_MSG(test, op_grant_on_as(cr_only, op, current),
+				    CR_GRANT_NONE, "op %s", checkpoint_op_name(op));
+	}
+	kunit_deactivate_static_stub(test, checkpoint_cr_op_widen);
+	put_cred(cr_only);
 }
 
 static struct kunit_case checkpoint_hooks_cases[] = {
@@ -362,6 +405,7 @@ static struct kunit_case checkpoint_hooks_cases[] = {
 	KUNIT_CASE(widen_hook_test),
 	KUNIT_CASE(widen_negative_answer_test),
 	KUNIT_CASE(widen_scope_test),
+	KUNIT_CASE(widen_bounded_at_caller_test),
 	{}
 };
 
