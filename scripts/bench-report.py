@@ -81,7 +81,7 @@ def main(argv):
         ('cap_capable_once', 'one cap_capable() call'),
         ('part_capable_hook_untagged', 'security_capable(), untagged, CR caller'),
         ('part_capable_hook_tagged', 'security_capable(), tagged, CR caller'),
-        ('part_widen_hook', 'security_cr_op_widen(), one LSM'),
+        ('part_widen_hook', 'lsm_cr_op_widen(), one LSM'),
         ('tagged_mainline_op_cr_grant', 'tagged mainline op: CR grant (row 3)'),
         ('tagged_mainline_op_admin_grant', 'tagged mainline op: admin grant (row 1)'),
         ('tagged_legacy_grant', 'tagged set_tid: legacy grant (row 1)'),

@@ -17,6 +17,6 @@ unset KBUILD_BUILD_TIMESTAMP
 	"$TREE/scripts/kernel-doc" -none -Wall "$LSM"/*.[ch] "$TREE/include/linux/cr_op.h" 2>&1
 	"$TREE/scripts/kernel-doc" -none -Wall "$TREE/kernel/capability.c" \
 		"$TREE/security/security.c" "$TREE/include/linux/security.h" 2>&1 |
-		grep -E "checkpoint_restore_op_|security_cr_op_widen|cap_opt_cr_op|cr_op"
+		grep -E "checkpoint_restore_op_|lsm_cr_op_widen|cap_opt_cr_op|cr_op"
 } | grep -v "^$"
 exit 0

@@ -24,6 +24,8 @@ struct checkpoint_stats {
 };
 
 extern bool checkpoint_lsm_enabled;
+/* The first LSM with a capable hook listed after this one, or NULL. */
+extern const char *checkpoint_capable_after;
 
 void checkpoint_stats_read(enum cr_op op, struct checkpoint_stats *sum);
 

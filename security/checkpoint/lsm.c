@@ -63,6 +63,7 @@ static bool checkpoint_audit;
 static u32 checkpoint_gate;
 
 bool checkpoint_lsm_enabled __ro_after_init;
+const char *checkpoint_capable_after __ro_after_init;
 
 /* What the capable hook counts at each tagged check. */
 enum checkpoint_tally {
@@ -373,6 +374,12 @@ static pid_t checkpoint_noted_target(enum cr_op op)
 }
 
 /*
+ * A record of a capability decision, like the kernel's own capability
+ * records: CAP_CHECKPOINT_RESTORE passed this check.  The operation may
+ * still fail on its own later checks (a PTRACE_SEIZE whose attach is then
+ * refused), and the record does not claim otherwise.  opid= is the task the
+ * operation acts on, when it has one.
+ *
  * Runs in whatever context the capability check runs in: no sleeping, and
  * an allocation only when the administrator asked for audit records.  Out
  * of line, and handed the options to test NOAUDIT here, so that the tagged
@@ -394,15 +401,17 @@ static noinline __cold int checkpoint_log_grant(enum cr_op op, unsigned int opts
 			     AUDIT_CHECKPOINT_GRANT);
 	if (!ab)
 		return 0;
-	audit_log_format(ab, "lsm=checkpoint op=%s cap=checkpoint_restore pid=%d comm=",
-			 checkpoint_op_name(op), task_tgid_nr(current));
+	audit_log_format(ab, "lsm=checkpoint op=%s capability=%d capname=checkpoint_restore pid=%d comm=",
+			 checkpoint_op_name(op), CAP_CHECKPOINT_RESTORE,
+			 task_tgid_nr(current));
 	audit_log_untrustedstring(ab, get_task_comm(comm, current));
-	audit_log_format(ab, " opid=%d", opid);
+	if (opid)
+		audit_log_format(ab, " opid=%d", opid);
 	audit_log_end(ab);
 #else
-	pr_notice_ratelimited("op=%s cap=checkpoint_restore pid=%d comm=%s opid=%d\n",
-			      checkpoint_op_name(op), task_tgid_nr(current),
-			      current->comm, opid);
+	pr_notice_ratelimited("op=%s capability=%d capname=checkpoint_restore pid=%d comm=%s opid=%d\n",
+			      checkpoint_op_name(op), CAP_CHECKPOINT_RESTORE,
+			      task_tgid_nr(current), current->comm, opid);
 #endif
 	return 0;
 }
@@ -499,14 +508,27 @@ static int __init checkpoint_policy_setup(char *str)
 }
 __setup("checkpoint.policy=", checkpoint_policy_setup);
 
+/*
+ * Fails closed: a bare checkpoint.lock locks, and so does a value that is
+ * not a boolean; only an explicit false one ("0", "n", "off") does not.
+ * Registered without the "=", so @str is "" or "=VALUE" (or the rest of
+ * another parameter's name, which is not ours).
+ */
 static int __init checkpoint_lock_setup(char *str)
 {
-	if (kstrtobool(str, &checkpoint_boot_lock))
-		pr_err("checkpoint.lock=%s is not a boolean: policy not locked\n",
-		       str);
+	if (*str == '\0') {
+		checkpoint_boot_lock = true;
+		return 1;
+	}
+	if (*str++ != '=')
+		return 0;
+	if (kstrtobool(str, &checkpoint_boot_lock)) {
+		pr_err("checkpoint.lock=%s is not a boolean: policy locked\n", str);
+		checkpoint_boot_lock = true;
+	}
 	return 1;
 }
-__setup("checkpoint.lock=", checkpoint_lock_setup);
+__setup("checkpoint.lock", checkpoint_lock_setup);
 
 static void __init checkpoint_apply_boot_policy(struct checkpoint_policy *policy)
 {
@@ -538,6 +560,34 @@ static int __init checkpoint_init(void)
 	pr_info("initialized%s\n", checkpoint_locked ? ", policy locked" : "");
 	return 0;
 }
+
+/*
+ * The counts and the records are facts only if no LSM asked later can
+ * still refuse a check this one counted as granted: this LSM must be the
+ * last one with a capable hook.  The order is known once every LSM has
+ * registered its hooks.
+ */
+static int __init checkpoint_check_capable_order(void)
+{
+	const struct lsm_static_call *scall = static_calls_table.capable;
+	const struct lsm_static_call *end = scall + MAX_LSM_COUNT;
+	bool seen = false;
+
+	if (!checkpoint_lsm_enabled)
+		return 0;
+	for (; scall < end && scall->hl; scall++) {
+		if (scall->hl->lsmid == &checkpoint_lsmid) {
+			seen = true;
+		} else if (seen) {
+			checkpoint_capable_after = scall->hl->lsmid->name;
+			pr_warn("%s checks capabilities after checkpoint: its refusals are counted as grants; list checkpoint last in lsm=\n",
+				checkpoint_capable_after);
+			break;
+		}
+	}
+	return 0;
+}
+late_initcall(checkpoint_check_capable_order);
 
 DEFINE_LSM(checkpoint) = {
 	.name = "checkpoint",

@@ -52,7 +52,7 @@ struct checkpoint_snapshot {
 	char text[];
 };
 
-#define CHECKPOINT_SNAPSHOT_SIZE (CR_OP_COUNT * 96)
+#define CHECKPOINT_SNAPSHOT_SIZE (CR_OP_COUNT * 96 + 128)
 
 static int checkpoint_snapshot_open(struct file *file,
 				    int (*fill)(char *buf, size_t size))
@@ -198,6 +198,10 @@ static int checkpoint_stats_fill(char *buf, size_t size)
 		n += scnprintf(buf + n, size - n, "%s legacy=%lu cr=%lu refused=%lu\n",
 			       checkpoint_op_name(op), s.legacy, s.cr, s.refused);
 	}
+	if (checkpoint_capable_after)
+		n += scnprintf(buf + n, size - n,
+			       "warning: %s checks capabilities after checkpoint: counts are not final\n",
+			       checkpoint_capable_after);
 	return n;
 }
 
