@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <cap-ng.h>
 
 #include "common.h"
 #include "../kselftest_harness.h"
@@ -164,7 +168,7 @@ FIXTURE_TEARDOWN(audit)
  */
 TEST_F(audit, records)
 {
-	char op_field[64], pid_field[32], target_field[32];
+	char op_field[128], pid_field[32], target_field[32];
 	pid_t target;
 	int ret;
 
@@ -173,7 +177,8 @@ TEST_F(audit, records)
 	target = variant->target_is_caller ? last_op_pid : last_target_pid();
 	/* kauditd prints the record asynchronously */
 	usleep(500000);
-	snprintf(op_field, sizeof(op_field), "lsm=checkpoint op=%s ",
+	snprintf(op_field, sizeof(op_field),
+		 "lsm=checkpoint op=%s capability=40 capname=checkpoint_restore ",
 		 op_names[policy_op(variant->op)]);
 	snprintf(pid_field, sizeof(pid_field), " pid=%d ", last_op_pid);
 	snprintf(target_field, sizeof(target_field), " opid=%d", target);
@@ -229,6 +234,72 @@ FIXTURE_VARIANT_ADD(audit, ipc_next_id_noaudit) {
 FIXTURE_VARIANT_ADD(audit, seccomp_restore_noaudit) {
 	.audit = "1", .op = OP_SECCOMP_RESTORE, .caller = CALLER_CR, .records = 0,
 };
+
+/*
+ * A record and a count are capability decisions, not outcomes: an ordinary
+ * user holding only CAP_CHECKPOINT_RESTORE asks PTRACE_SEIZE with
+ * PTRACE_O_SUSPEND_SECCOMP of root's task.  Mainline checks the option
+ * before the attach, so CAP_CHECKPOINT_RESTORE passes (cr= moves by one and
+ * one record says so, as a capability record: capability=40), then the
+ * attach is refused.
+ */
+TEST(seize_of_root_task)
+{
+	char opid[32], *rec;
+	struct counters before, after;
+	pid_t root_task, caller;
+	int kmsg, status;
+
+	if (!lsm_active())
+		SKIP(return, "checkpoint LSM not active");
+	ASSERT_EQ(0, snapshot_policy());
+	ASSERT_EQ(0, set_mode(OP_SUSPEND_SECCOMP, "on"));
+	ASSERT_EQ(0, write_file(CKPT_DIR "/audit", "1", 1));
+	root_task = fork();
+	if (root_task == 0) {
+		pause();
+		_exit(0);
+	}
+	ASSERT_LT(0, root_task);
+	read_counters(_metadata, OP_SUSPEND_SECCOMP, &before);
+	kmsg = open_kmsg_at_end();
+	ASSERT_LE(0, kmsg);
+	caller = fork();
+	if (caller == 0) {
+		/* uid 1000 with CAP_CHECKPOINT_RESTORE only: no CAP_SYS_PTRACE */
+		if (become(CALLER_CR, OP_SUSPEND_SECCOMP))
+			_exit(250);
+		capng_get_caps_process();
+		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+			     CAP_SYS_PTRACE);
+		if (capng_apply(CAPNG_SELECT_CAPS))
+			_exit(251);
+		if (ptrace(PTRACE_SEIZE, root_task, 0, PTRACE_O_SUSPEND_SECCOMP) == 0)
+			_exit(0);
+		_exit(errno);
+	}
+	ASSERT_LT(0, caller);
+	ASSERT_EQ(caller, waitpid(caller, &status, 0));
+	kill(root_task, SIGKILL);
+	waitpid(root_task, NULL, 0);
+	usleep(500000);
+	rec = new_records(kmsg);
+	close(kmsg);
+	read_counters(_metadata, OP_SUSPEND_SECCOMP, &after);
+	write_file(CKPT_DIR "/audit", "0", 1);
+	EXPECT_EQ(0, restore_policy());
+	ASSERT_NE(NULL, rec);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(EPERM, WEXITSTATUS(status));
+	EXPECT_EQ(before.cr + 1, after.cr);
+	EXPECT_EQ(before.refused, after.refused);
+	snprintf(opid, sizeof(opid), " opid=%d", root_task);
+	EXPECT_EQ(1, count_in(rec, "type=1427 ",
+			      "lsm=checkpoint op=suspend_seccomp capability=40 capname=checkpoint_restore ",
+			      opid)) TH_LOG("%s", rec);
+	EXPECT_EQ(1, count_in(rec, "type=1427 ", "", ""));
+	free(rec);
+}
 
 /*
  * Every change of policy, lock or audit is audited (type 1428) with old and
