@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -48,21 +49,30 @@ static int write_str(const char *path, const char *s)
 	return write_file(path, s, strlen(s));
 }
 
-/* The target: root of V (nested in U), a mapped file, a filter; waits. */
-static void target_main(int fd)
+/*
+ * The target: root of V (nested in U), a mapped file, a filter; waits.  The
+ * file is opened in U (before the unshare) or in V (after it): finding 2 of
+ * the review, a map_files link followed through row 4 may reach only a file
+ * opened inside the target's namespace.
+ */
+static void target_main(int fd, bool open_in_v)
 {
 	struct sock_filter insns[] = {
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = { .len = 1, .filter = insns };
 	struct target t = { .pid = getpid() };
-	int exe = open("/proc/self/exe", O_RDONLY);
+	int exe = open_in_v ? -1 : open("/proc/self/exe", O_RDONLY);
 	void *addr;
 
-	if (exe < 0 || unshare(CLONE_NEWUSER) ||
+	if ((!open_in_v && exe < 0) || unshare(CLONE_NEWUSER) ||
 	    write_str("/proc/self/setgroups", "deny") ||
 	    write_str("/proc/self/uid_map", "0 0 1") ||
 	    write_str("/proc/self/gid_map", "0 0 1"))
+		_exit(1);
+	if (open_in_v)
+		exe = open("/proc/self/exe", O_RDONLY);
+	if (exe < 0)
 		_exit(1);
 	addr = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, exe, 0);
 	if (addr == MAP_FAILED || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
@@ -75,7 +85,7 @@ static void target_main(int fd)
 		pause();
 }
 
-static int start_target(struct target *t)
+static int start_target(struct target *t, bool open_in_v)
 {
 	int p[2];
 	pid_t pid;
@@ -85,7 +95,7 @@ static int start_target(struct target *t)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		target_main(p[1]);
+		target_main(p[1], open_in_v);
 	}
 	close(p[1]);
 	if (pid < 0 || read(p[0], t, sizeof(*t)) != sizeof(*t)) {
@@ -110,13 +120,13 @@ static int errno_code(int err)
 }
 
 /* As root of U: every step against the target in V. */
-static int attack(void)
+static int attack(bool open_in_v)
 {
 	struct target t;
 	char path[128], buf[256];
 	int codes = 0, fd, status;
 
-	if (become(CALLER_USERNS_ROOT, OP_MAP_FILES) || start_target(&t))
+	if (become(CALLER_USERNS_ROOT, OP_MAP_FILES) || start_target(&t, open_in_v))
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", t.pid,
 		 t.start, t.start + 4096);
@@ -148,7 +158,7 @@ static int attack(void)
 	return codes;
 }
 
-static int run_attack(void)
+static int run_attack(bool open_in_v)
 {
 	int p[2], codes = -1, status;
 	pid_t pid;
@@ -158,7 +168,7 @@ static int run_attack(void)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		codes = attack();
+		codes = attack(open_in_v);
 		_exit(write(p[1], &codes, sizeof(codes)) == sizeof(codes) ? 0 : 1);
 	}
 	close(p[1]);
@@ -178,6 +188,7 @@ FIXTURE(crossns) {};
 
 FIXTURE_VARIANT(crossns) {
 	const char *map_files;
+	bool open_in_v;	/* the target maps a file it opened inside V */
 	int open_link;	/* errno code of opening the link */
 };
 
@@ -197,7 +208,7 @@ FIXTURE_TEARDOWN(crossns)
 
 TEST_F(crossns, nested_target)
 {
-	int codes = run_attack();
+	int codes = run_attack(variant->open_in_v);
 
 	ASSERT_LE(0, codes) TH_LOG("setup failed");
 	/* mainline's layers let every step through ... */
@@ -214,9 +225,17 @@ FIXTURE_VARIANT_ADD(crossns, map_files_on) {
 	.map_files = "on", .open_link = 1,
 };
 
-/* userns: row 4, inside the caller's own container */
+/* userns: row 4, inside the caller's own container, for a file V opened */
 FIXTURE_VARIANT_ADD(crossns, map_files_userns) {
-	.map_files = "userns", .open_link = 0,
+	.map_files = "userns", .open_in_v = true, .open_link = 0,
+};
+
+/*
+ * userns, but the file was opened in U and carried across the unshare:
+ * following the link would be an open V never made, so row 4 refuses it.
+ */
+FIXTURE_VARIANT_ADD(crossns, map_files_userns_outer_file) {
+	.map_files = "userns", .open_in_v = false, .open_link = 1,
 };
 
 TEST_HARNESS_MAIN
