@@ -234,14 +234,67 @@ MUTANTS = [
            ['stats_test:audit.suspend_seccomp_cr.records',
             'stats_test:audit.seccomp_dump_cr.records']),
     Mutant('audit-ignores-noaudit',
-           'audit: no grant record at a check its call site keeps unaudited',
+           'audit: no grant record at a check its call site keeps unaudited '
+           'when mainline makes that grant',
            SEC + 'lsm.c',
-           '\tif (opts & CAP_OPT_NOAUDIT)\n'
+           '\tif ((opts & CAP_OPT_NOAUDIT) && checkpoint_op_cr_in_mainline(op))\n'
            '\t\treturn 0;\n',
            '\tif (0 && (opts & CAP_OPT_NOAUDIT))\n'
            '\t\treturn 0;\n',
            ['main stats_test'],
            ['stats_test:audit.*_noaudit.records']),
+    Mutant('audit-noaudit-hides-widened',
+           'review finding 4: a widened grant at a noaudit site '
+           '(seccomp_restore) is logged when audit is on',
+           SEC + 'lsm.c',
+           '\tif ((opts & CAP_OPT_NOAUDIT) && checkpoint_op_cr_in_mainline(op))\n',
+           '\tif (opts & CAP_OPT_NOAUDIT)\n',
+           ['main stats_test'],
+           ['stats_test:audit.seccomp_restore_cr.records']),
+    Mutant('config-relock-audited',
+           'review finding 6: locking a locked policy changes nothing and '
+           'leaves no record',
+           SEC + 'lsm.c',
+           '\tif (!was)\n'
+           '\t\tcheckpoint_audit_config("lock", NULL, "0", "1", 0);\n',
+           '\tcheckpoint_audit_config("lock", NULL, "0", "1", 0);\n',
+           ['main lock_test'],
+           ['lock_test:global.lock_is_one_way']),
+    Mutant('config-refusal-unaudited',
+           'review finding 6: a write refused before the configuration '
+           '(bad input, no CAP_MAC_ADMIN) leaves a res=0 record',
+           SEC + 'lsm.c',
+           '\tcheckpoint_audit_config(file, NULL, NULL, NULL, err);\n',
+           '\t(void)file;\n',
+           ['main stats_test'],
+           ['stats_test:global.config_changes_audited']),
+    Mutant('config-locked-write-unaudited',
+           'review finding 6: a policy write refused by the lock leaves a '
+           'res=0 record',
+           SEC + 'lsm.c',
+           '\tif (checkpoint_locked) {\n'
+           '\t\tret = -EPERM;\n'
+           '\t} else {\n'
+           '\t\tprev = rcu_dereference_protected(checkpoint_active,\n'
+           '\t\t\t\t\t\t lockdep_is_held(&checkpoint_mutex))->policy;\n'
+           '\t\tnext = prev;\n',
+           '\tif (checkpoint_locked) {\n'
+           '\t\tmutex_unlock(&checkpoint_mutex);\n'
+           '\t\tkfree(new);\n'
+           '\t\treturn -EPERM;\n'
+           '\t} else {\n'
+           '\t\tprev = rcu_dereference_protected(checkpoint_active,\n'
+           '\t\t\t\t\t\t lockdep_is_held(&checkpoint_mutex))->policy;\n'
+           '\t\tnext = prev;\n',
+           ['main lock_test'],
+           ['lock_test:global.lock_is_one_way']),
+    Mutant('config-res-always-success',
+           'review finding 6: res= says whether the write took effect',
+           SEC + 'lsm.c',
+           '\taudit_log_format(ab, " res=%d", !err);\n',
+           '\taudit_log_format(ab, " res=%d", 1);\n',
+           ['main stats_test'],
+           ['stats_test:global.config_changes_audited']),
     Mutant('gate-stale-after-write',
            'I6: a policy write reaches the capable hook (the gate follows '
            'every swap)',
@@ -355,7 +408,7 @@ MUTANTS = [
     Mutant('unlock-allowed',
            'I4, lock is one way: writing 0 to a locked lock is EPERM',
            SEC + 'securityfs.c',
-           '\telse if (checkpoint_policy_locked())\n'
+           '\telse if (!ret && checkpoint_policy_locked())\n'
            '\t\tret = -EPERM;\n',
            '',
            ['main lock_test', 'locked bootparam_test'],

@@ -43,7 +43,24 @@ TEST(lock_is_one_way)
 	ASSERT_LE(0, kmsg);
 	ASSERT_EQ(0, write_file(LOCK, "1\n", 2));
 	expect_file(_metadata, LOCK, "1\n");
-	/* audited, with who locked it */
+
+	EXPECT_EQ(-EPERM, set_mode(OP_SUSPEND_SECCOMP, "off"));
+	EXPECT_EQ(-EPERM, set_mode(OP_SET_MM, "on"));
+	/* even a bad write reports the lock, not its content */
+	EXPECT_EQ(-EPERM, write_file(CKPT_DIR "/policy", "bogus\n", 6));
+	EXPECT_EQ(-EPERM, write_file(CKPT_DIR "/audit", "1\n", 2));
+	EXPECT_EQ(-EPERM, write_file(CKPT_DIR "/audit", "2\n", 2));
+	EXPECT_EQ(-EPERM, write_file(LOCK, "0\n", 2));
+	EXPECT_EQ(0, write_file(LOCK, "1\n", 2));	/* locking again is fine */
+	expect_file(_metadata, LOCK, "1\n");
+	expect_file(_metadata, CKPT_DIR "/policy", policy);
+	expect_file(_metadata, CKPT_DIR "/audit", "0\n");
+
+	/*
+	 * Audited: the lock once, with who locked it; each refused write
+	 * once, res=0 with -EPERM; locking again changes nothing and leaves
+	 * no record.
+	 */
 	usleep(500000);
 	rec = new_records(kmsg);
 	close(kmsg);
@@ -51,18 +68,12 @@ TEST(lock_is_one_way)
 	snprintf(pid_field, sizeof(pid_field), " pid=%d ", getpid());
 	EXPECT_EQ(1, count_in(rec, "type=1428 ", "lsm=checkpoint file=lock old=0 new=1 ",
 			      pid_field)) TH_LOG("%s", rec);
+	EXPECT_EQ(1, count_in(rec, "type=1428 ", "file=lock ", "res=1"));
+	EXPECT_EQ(3, count_in(rec, "type=1428 ", "file=policy pid=", "res=0 errno=-1"));
+	EXPECT_EQ(2, count_in(rec, "type=1428 ", "file=audit ", "res=0 errno=-1"));
+	EXPECT_EQ(1, count_in(rec, "type=1428 ", "file=lock pid=", "res=0 errno=-1"));
+	EXPECT_EQ(7, count_in(rec, "type=1428 ", "", ""));
 	free(rec);
-
-	EXPECT_EQ(-EPERM, set_mode(OP_SUSPEND_SECCOMP, "off"));
-	EXPECT_EQ(-EPERM, set_mode(OP_SET_MM, "on"));
-	/* even a bad write reports the lock, not its content */
-	EXPECT_EQ(-EPERM, write_file(CKPT_DIR "/policy", "bogus\n", 6));
-	EXPECT_EQ(-EPERM, write_file(CKPT_DIR "/audit", "1\n", 2));
-	EXPECT_EQ(-EPERM, write_file(LOCK, "0\n", 2));
-	EXPECT_EQ(0, write_file(LOCK, "1\n", 2));	/* locking again is fine */
-	expect_file(_metadata, LOCK, "1\n");
-	expect_file(_metadata, CKPT_DIR "/policy", policy);
-	expect_file(_metadata, CKPT_DIR "/audit", "0\n");
 
 	/* the locked policy is the one in force */
 	EXPECT_EQ(0, run_op(OP_SUSPEND_SECCOMP, CALLER_CR));

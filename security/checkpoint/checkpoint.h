@@ -36,6 +36,7 @@ int checkpoint_lock_policy(void);
 bool checkpoint_policy_locked(void);
 int checkpoint_set_audit(bool on);
 bool checkpoint_audit_enabled(void);
+void checkpoint_audit_refused(const char *file, int err);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int checkpoint_cr_op_widen(const struct cred *cred, enum cr_op op,

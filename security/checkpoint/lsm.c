@@ -81,11 +81,19 @@ static char *checkpoint_boot_policy_str __initdata;
 static bool checkpoint_boot_lock __initdata;
 
 /*
- * Every change of the configuration is audited, whatever the audit switch
- * says, with who made it.  Process context: may sleep.
+ * Every attempt to change the configuration is audited, whatever the audit
+ * switch says: each change made, with its old and new value (res=1), and
+ * each write refused (res=0, with the errno and, when known, what it asked
+ * for).  A write that changes nothing leaves no record.  The fields are the
+ * ones the kernel's other configuration records carry, so that ausearch and
+ * aureport read them: who (pid, uid, auid, ses, subj, comm), what, and res.
+ *
+ * Called with checkpoint_mutex held for the changes, so that the records
+ * come out in the order the changes were made.  Process context: may sleep.
  */
 static void checkpoint_audit_config(const char *file, const char *op,
-				    const char *old, const char *new)
+				    const char *old, const char *new,
+				    int err)
 {
 #ifdef CONFIG_AUDIT
 	char comm[TASK_COMM_LEN];
@@ -97,16 +105,46 @@ static void checkpoint_audit_config(const char *file, const char *op,
 	audit_log_format(ab, "lsm=checkpoint file=%s", file);
 	if (op)
 		audit_log_format(ab, " op=%s", op);
-	audit_log_format(ab, " old=%s new=%s auid=%u ses=%u pid=%d comm=",
-			 old, new,
+	if (old)
+		audit_log_format(ab, " old=%s", old);
+	if (new)
+		audit_log_format(ab, " new=%s", new);
+	audit_log_format(ab, " pid=%d uid=%u auid=%u ses=%u",
+			 task_tgid_nr(current),
+			 from_kuid(&init_user_ns, current_uid()),
 			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
-			 audit_get_sessionid(current), task_tgid_nr(current));
+			 audit_get_sessionid(current));
+	audit_log_task_context(ab);
+	audit_log_format(ab, " comm=");
 	audit_log_untrustedstring(ab, get_task_comm(comm, current));
+	audit_log_format(ab, " res=%d", !err);
+	if (err)
+		audit_log_format(ab, " errno=%d", err);
 	audit_log_end(ab);
 #else
-	pr_notice("config file=%s op=%s old=%s new=%s pid=%d comm=%s\n", file,
-		  op ? op : "-", old, new, task_tgid_nr(current), current->comm);
+	char comm[TASK_COMM_LEN];
+
+	get_task_comm(comm, current);
+	pr_notice("config file=%s op=%s old=%s new=%s pid=%d comm=%*pE res=%d errno=%d\n",
+		  file, op ? op : "-", old ? old : "-", new ? new : "-",
+		  task_tgid_nr(current), (int)strnlen(comm, sizeof(comm)), comm,
+		  !err, err);
 #endif
+}
+
+/**
+ * checkpoint_audit_refused - audit a write to a configuration file refused
+ * before it reached the configuration
+ * @file: the file's name
+ * @err: the error the writer gets
+ *
+ * For refusals the file handlers decide themselves (no CAP_MAC_ADMIN, a
+ * malformed write): the writer learns of it from the errno, the
+ * administrator from this record.
+ */
+void checkpoint_audit_refused(const char *file, int err)
+{
+	checkpoint_audit_config(file, NULL, NULL, NULL, err);
 }
 
 static void checkpoint_audit_policy(const struct checkpoint_policy *old,
@@ -119,7 +157,7 @@ static void checkpoint_audit_policy(const struct checkpoint_policy *old,
 		if (changed & BIT(op))
 			checkpoint_audit_config("policy", checkpoint_op_name(op),
 						checkpoint_mode_name(old->mode[op]),
-						checkpoint_mode_name(new->mode[op]));
+						checkpoint_mode_name(new->mode[op]), 0);
 }
 
 static const char *checkpoint_bit_name(bool bit)
@@ -207,18 +245,18 @@ int checkpoint_policy_replace(const struct checkpoint_policy *policy)
 	mutex_lock(&checkpoint_mutex);
 	if (checkpoint_locked) {
 		ret = -EPERM;
+		checkpoint_audit_config("policy", NULL, NULL, NULL, ret);
 	} else {
 		prev = rcu_dereference_protected(checkpoint_active,
 						 lockdep_is_held(&checkpoint_mutex))->policy;
 		checkpoint_policy_swap(new);
+		checkpoint_audit_policy(&prev, policy,
+					checkpoint_policy_diff(&prev, policy));
 	}
 	mutex_unlock(&checkpoint_mutex);
 
 	if (ret)
 		kfree(new);
-	else
-		checkpoint_audit_policy(&prev, policy,
-					checkpoint_policy_diff(&prev, policy));
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(checkpoint_policy_replace);
@@ -233,7 +271,7 @@ EXPORT_SYMBOL_IF_KUNIT(checkpoint_policy_replace);
  * locked or fails with -EPERM.
  *
  * Every op whose mode the lines change is audited, with its old and new
- * mode.
+ * mode; a refused write is audited as such.
  *
  * Return: 0, -EPERM once the policy is locked, -EINVAL for a bad write,
  * -ENOMEM.
@@ -259,23 +297,25 @@ int checkpoint_policy_write_lines(const char *buf, size_t len)
 		if (!ret) {
 			new->policy = next;
 			checkpoint_policy_swap(new);
+			checkpoint_audit_policy(&prev, &next,
+						checkpoint_policy_diff(&prev, &next));
 		}
 	}
+	if (ret)
+		checkpoint_audit_config("policy", NULL, NULL, NULL, ret);
 	mutex_unlock(&checkpoint_mutex);
 
-	if (ret) {
+	if (ret)
 		kfree(new);
-		return ret;
-	}
-	checkpoint_audit_policy(&prev, &next, checkpoint_policy_diff(&prev, &next));
-	return 0;
+	return ret;
 }
 
 /**
  * checkpoint_lock_policy - freeze the policy and the audit switch
  *
  * One way: nothing unlocks it until reboot.  Taking checkpoint_mutex makes
- * the transition atomic with respect to every writer.
+ * the transition atomic with respect to every writer.  Locking a locked
+ * policy changes nothing and is not audited.
  *
  * Return: 0.
  */
@@ -286,8 +326,9 @@ int checkpoint_lock_policy(void)
 	mutex_lock(&checkpoint_mutex);
 	was = checkpoint_locked;
 	WRITE_ONCE(checkpoint_locked, true);
+	if (!was)
+		checkpoint_audit_config("lock", NULL, "0", "1", 0);
 	mutex_unlock(&checkpoint_mutex);
-	checkpoint_audit_config("lock", NULL, checkpoint_bit_name(was), "1");
 	return 0;
 }
 
@@ -316,14 +357,15 @@ int checkpoint_set_audit(bool on)
 	was = checkpoint_audit;
 	if (checkpoint_locked) {
 		ret = -EPERM;
-	} else {
+		checkpoint_audit_config("audit", NULL, checkpoint_bit_name(was),
+					checkpoint_bit_name(on), ret);
+	} else if (was != on) {
 		WRITE_ONCE(checkpoint_audit, on);
 		checkpoint_gate_update();
+		checkpoint_audit_config("audit", NULL, checkpoint_bit_name(was),
+					checkpoint_bit_name(on), 0);
 	}
 	mutex_unlock(&checkpoint_mutex);
-	if (!ret)
-		checkpoint_audit_config("audit", NULL, checkpoint_bit_name(was),
-					checkpoint_bit_name(on));
 	return ret;
 }
 
@@ -380,6 +422,11 @@ static pid_t checkpoint_noted_target(enum cr_op op)
  * refused), and the record does not claim otherwise.  opid= is the task the
  * operation acts on, when it has one.
  *
+ * A call site's NOAUDIT keeps quiet the checks mainline makes there; a
+ * grant mainline would not make (an op it does not accept
+ * CAP_CHECKPOINT_RESTORE for: seccomp_restore's filter install) is the
+ * administrator's widening, and with audit on it is logged like any other.
+ *
  * Runs in whatever context the capability check runs in: no sleeping, and
  * an allocation only when the administrator asked for audit records.  Out
  * of line, and handed the options to test NOAUDIT here, so that the tagged
@@ -389,12 +436,12 @@ static pid_t checkpoint_noted_target(enum cr_op op)
 static noinline __cold int checkpoint_log_grant(enum cr_op op, unsigned int opts)
 {
 	pid_t opid = checkpoint_noted_target(op);
-#ifdef CONFIG_AUDIT
 	char comm[TASK_COMM_LEN];
+#ifdef CONFIG_AUDIT
 	struct audit_buffer *ab;
 #endif
 
-	if (opts & CAP_OPT_NOAUDIT)
+	if ((opts & CAP_OPT_NOAUDIT) && checkpoint_op_cr_in_mainline(op))
 		return 0;
 #ifdef CONFIG_AUDIT
 	ab = audit_log_start(audit_context(), GFP_ATOMIC | __GFP_NOWARN,
@@ -409,9 +456,11 @@ static noinline __cold int checkpoint_log_grant(enum cr_op op, unsigned int opts
 		audit_log_format(ab, " opid=%d", opid);
 	audit_log_end(ab);
 #else
-	pr_notice_ratelimited("op=%s capability=%d capname=checkpoint_restore pid=%d comm=%s opid=%d\n",
+	get_task_comm(comm, current);
+	pr_notice_ratelimited("op=%s capability=%d capname=checkpoint_restore pid=%d comm=%*pE opid=%d\n",
 			      checkpoint_op_name(op), CAP_CHECKPOINT_RESTORE,
-			      task_tgid_nr(current), current->comm, opid);
+			      task_tgid_nr(current),
+			      (int)strnlen(comm, sizeof(comm)), comm, opid);
 #endif
 	return 0;
 }

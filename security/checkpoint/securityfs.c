@@ -29,16 +29,24 @@ static bool checkpoint_may_administer(const struct file *file)
 }
 
 /*
- * Common write preamble: privilege, whole writes only, bounded size.
+ * Common write preamble: privilege, whole writes only, bounded size.  A
+ * write refused here is audited under the file's @name.
  * Return: the NUL-terminated copy of the written bytes, or an ERR_PTR.
  */
-static char *checkpoint_copy_write(struct file *file, const char __user *ubuf,
-				   size_t len, loff_t *ppos)
+static char *checkpoint_copy_write(const char *name, struct file *file,
+				   const char __user *ubuf, size_t len,
+				   loff_t *ppos)
 {
+	int err = 0;
+
 	if (!checkpoint_may_administer(file))
-		return ERR_PTR(-EPERM);
-	if (*ppos != 0 || len == 0 || len >= PAGE_SIZE)
-		return ERR_PTR(-EINVAL);
+		err = -EPERM;
+	else if (*ppos != 0 || len == 0 || len >= PAGE_SIZE)
+		err = -EINVAL;
+	if (err) {
+		checkpoint_audit_refused(name, err);
+		return ERR_PTR(err);
+	}
 	return memdup_user_nul(ubuf, len);
 }
 
@@ -109,7 +117,7 @@ static ssize_t checkpoint_policy_write(struct file *file,
 	char *buf;
 	int ret;
 
-	buf = checkpoint_copy_write(file, ubuf, len, ppos);
+	buf = checkpoint_copy_write("policy", file, ubuf, len, ppos);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	ret = checkpoint_policy_write_lines(buf, len);
@@ -147,17 +155,17 @@ static ssize_t checkpoint_lock_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int ret;
 
-	buf = checkpoint_copy_write(file, ubuf, len, ppos);
+	buf = checkpoint_copy_write("lock", file, ubuf, len, ppos);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	ret = checkpoint_parse_bit(buf, len, &lock);
 	kfree(buf);
-	if (ret)
-		return ret;
-	if (lock)
+	if (!ret && lock)
 		ret = checkpoint_lock_policy();
-	else if (checkpoint_policy_locked())
+	else if (!ret && checkpoint_policy_locked())
 		ret = -EPERM;
+	if (ret)
+		checkpoint_audit_refused("lock", ret);
 	return ret ? ret : len;
 }
 
@@ -175,13 +183,16 @@ static ssize_t checkpoint_audit_write(struct file *file,
 	char *buf;
 	int ret;
 
-	buf = checkpoint_copy_write(file, ubuf, len, ppos);
+	buf = checkpoint_copy_write("audit", file, ubuf, len, ppos);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
+	/* as for the policy: once locked, even a bad write reports the lock */
 	ret = checkpoint_policy_locked() ? -EPERM :
 	      checkpoint_parse_bit(buf, len, &on);
 	kfree(buf);
-	if (!ret)
+	if (ret)
+		checkpoint_audit_refused("audit", ret);
+	else
 		ret = checkpoint_set_audit(on);
 	return ret ? ret : len;
 }
