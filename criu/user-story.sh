@@ -218,9 +218,9 @@ check "stats: seccomp_restore cr= moved ($r0 -> $(cr_of seccomp_restore))" \
 dmesg | grep -E 'lsm=checkpoint|checkpoint:' | grep -E 'op=' >/tmp/grants.log
 say "grant records: $(wc -l </tmp/grants.log); the first of each op:"
 for op in $SECCOMP_OPS; do grep -m1 "op=$op " /tmp/grants.log; done | show
-checke "an audit record names alice's criu, op=suspend_seccomp, target $PID" \
+checke "an audit record names alice's criu, op=suspend_seccomp, target opid=$PID" \
 	'grep "op=suspend_seccomp " /tmp/grants.log | grep -E "comm=\"?criu\"?" |
-	 grep -qE "[^0-9]$PID([^0-9]|\$)"'
+	 grep -qE " opid=$PID( |\$)"'
 echo 0 >"$P/audit"
 
 say "== 8. every op on: alice still cannot touch bob's or root's process"

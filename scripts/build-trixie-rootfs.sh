@@ -20,10 +20,12 @@ case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
 SUITE=trixie
 HOST_SUITE=bookworm
 # criu and what the story runs: setpriv, dmesg (util-linux), setcap/getcap
-# (libcap2-bin), ps/pgrep (procps), ip (iproute2)
-PACKAGES="criu libcap2-bin procps util-linux iproute2"
+# (libcap2-bin), ps/pgrep (procps), ip (iproute2); auditd and ausearch
+# read the LSM's records (criu/audit-check.sh)
+PACKAGES="criu libcap2-bin procps util-linux iproute2 auditd"
 # files the image carries besides the packages (their content is hashed)
-ADDED=(criu/user-story.sh criu/scenario.sh criu/user-workload.c guest/init-trixie
+ADDED=(criu/user-story.sh criu/scenario.sh criu/user-workload.c criu/audit-check.sh
+       guest/init-trixie
        guest/plans/user guest/plans/container)
 
 log() { echo "[trixie] $*"; }
@@ -90,6 +92,7 @@ gcc -O2 -Wall -Werror -static -o "$STAGE/opt/ckpt/user-workload" \
 	"$ROOT/criu/user-workload.c"
 install -m 0755 "$ROOT/criu/user-story.sh" "$STAGE/opt/ckpt/user-story.sh"
 install -m 0755 "$ROOT/criu/scenario.sh" "$STAGE/opt/ckpt/scenario.sh"
+install -m 0755 "$ROOT/criu/audit-check.sh" "$STAGE/opt/ckpt/audit-check.sh"
 install -m 0755 "$ROOT/guest/init-trixie" "$STAGE/init"
 # plans: one program per line, as in guest/plans
 cp "$ROOT/guest/plans/user" "$ROOT/guest/plans/container" "$STAGE/plans/"
