@@ -329,17 +329,17 @@ static void widen_negative_answer_test(struct kunit *test)
 /* DESIGN.md section 3, by hand: how far the widen hook may widen each op. */
 static const int widen_allowed_of[CR_OP_COUNT] = {
 	[CR_OP_MAP_FILES] = CR_WIDEN_TARGET_USERNS,
-	[CR_OP_SUSPEND_SECCOMP] = CR_WIDEN_NS,
-	[CR_OP_SECCOMP_DUMP] = CR_WIDEN_NS,
+	[CR_OP_SUSPEND_SECCOMP] = CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS,
+	[CR_OP_SECCOMP_DUMP] = CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS,
 	[CR_OP_SET_MM] = CR_WIDEN_NS,
 	[CR_OP_SECCOMP_RESTORE] = CR_WIDEN_NS,
 };
 
 /*
  * Review finding 2 of v1: whatever an LSM answers, the seam widens an op
- * only as far as DESIGN.md section 3 allows: the target's user namespace
- * for map_files alone, the plain widening only where mainline refuses
- * CAP_CHECKPOINT_RESTORE.  The hook loop reports every positive bit; the
+ * only as far as DESIGN.md sections 3 and 4b allow: the target's user
+ * namespace for map_files and the two seccomp ops of a tracer alone, the
+ * plain widening only where mainline refuses CAP_CHECKPOINT_RESTORE.  The hook loop reports every positive bit; the
  * row bounds them.
  */
 static void widen_scope_test(struct kunit *test)

@@ -80,10 +80,14 @@ static void accepts_mode_test(struct kunit *test)
 	for (op = CR_OP_NONE + 1; op < CR_OP_COUNT; op++) {
 		KUNIT_EXPECT_TRUE(test, checkpoint_op_accepts_mode(op, CHECKPOINT_MODE_OFF));
 		KUNIT_EXPECT_TRUE(test, checkpoint_op_accepts_mode(op, CHECKPOINT_MODE_ON));
-		/* DESIGN.md section 4: userns is for map_files only */
+		/*
+		 * DESIGN.md sections 4 and 4b: userns is for map_files and
+		 * the two seccomp ops a tracer asks of its tracee
+		 */
 		KUNIT_EXPECT_EQ(test,
 				checkpoint_op_accepts_mode(op, CHECKPOINT_MODE_USERNS),
-				op == CR_OP_MAP_FILES);
+				op == CR_OP_MAP_FILES || op == CR_OP_SUSPEND_SECCOMP ||
+				op == CR_OP_SECCOMP_DUMP);
 		KUNIT_EXPECT_FALSE(test,
 				   checkpoint_op_accepts_mode(op, CHECKPOINT_MODE_COUNT));
 	}
@@ -180,8 +184,11 @@ static void decision_table_exhaustive_test(struct kunit *test)
 					expected_counts[mode][CHECKPOINT_ALLOW_USERNS]);
 		}
 	}
-	/* 11 ops x 2 modes + map_files userns, 32 combinations each */
-	KUNIT_EXPECT_EQ(test, walked, (11 * 2 + 1) * 32);
+	/*
+	 * 11 ops x 2 modes + userns of map_files, suspend_seccomp and
+	 * seccomp_dump, 32 combinations each
+	 */
+	KUNIT_EXPECT_EQ(test, walked, (11 * 2 + 3) * 32);
 }
 
 struct decision_case {
@@ -211,6 +218,20 @@ static const struct decision_case decision_cases[] = {
 	{ "map_files userns, no target", "u1111100001", CR_OP_MAP_FILES,
 	  { .cr_cap_target = true, .may_attach = true }, CHECKPOINT_DENY },
 	{ "map_files userns, nothing", "u1111100001", CR_OP_MAP_FILES, {}, CHECKPOINT_DENY },
+	/* DESIGN.md section 4b: the seccomp ops of a rootless tracer */
+	{ "suspend_seccomp on, rootless", "11111110001", CR_OP_SUSPEND_SECCOMP, ROOTLESS,
+	  CHECKPOINT_DENY },
+	{ "suspend_seccomp userns, rootless", "111111u0001", CR_OP_SUSPEND_SECCOMP,
+	  ROOTLESS, CHECKPOINT_ALLOW_USERNS },
+	{ "suspend_seccomp userns, rootless without attach", "111111u0001",
+	  CR_OP_SUSPEND_SECCOMP, { .has_target = true, .cr_cap_target = true },
+	  CHECKPOINT_DENY },
+	{ "seccomp_dump userns, rootless", "1111110u001", CR_OP_SECCOMP_DUMP, ROOTLESS,
+	  CHECKPOINT_ALLOW_USERNS },
+	{ "seccomp_dump userns, attach without CR", "1111110u001", CR_OP_SECCOMP_DUMP,
+	  { .has_target = true, .may_attach = true }, CHECKPOINT_DENY },
+	{ "seccomp_dump userns, CR", "1111110u001", CR_OP_SECCOMP_DUMP, CR_ONLY,
+	  CHECKPOINT_ALLOW_CR },
 	{ "set_tid default, CR", DEFAULTS, CR_OP_SET_TID, CR_ONLY, CHECKPOINT_ALLOW_CR },
 	{ "ns_last_pid off, CR", "11011100001", CR_OP_NS_LAST_PID, CR_ONLY, CHECKPOINT_DENY },
 	{ "ipc_next_id default, nothing", DEFAULTS, CR_OP_IPC_NEXT_ID, {}, CHECKPOINT_DENY },
@@ -264,6 +285,8 @@ static const struct parse_case parse_cases[] = {
 	{ "no final newline", "set_mm on", 0, 0, "11111100101" },
 	{ "two lines", "suspend_seccomp on\nseccomp_dump on\n", 0, 0, "11111111001" },
 	{ "userns", "map_files userns\n", 0, 0, "u1111100001" },
+	{ "userns on the seccomp ops", "suspend_seccomp userns\nseccomp_dump userns\n", 0, 0,
+	  "111111uu001" },
 	{ "all off",
 	  "map_files off\nset_tid off\nns_last_pid off\nexe_file off\n"
 	  "locked_termios off\nipc_next_id off\n", 0, 0, "00000000001" },
@@ -284,7 +307,7 @@ static const struct parse_case parse_cases[] = {
 	{ "unknown op", "unknown on\n", 0, -EINVAL, DEFAULTS },
 	{ "unknown mode", "set_mm maybe\n", 0, -EINVAL, DEFAULTS },
 	{ "userns on set_mm", "set_mm userns\n", 0, -EINVAL, DEFAULTS },
-	{ "userns on suspend_seccomp", "suspend_seccomp userns\n", 0, -EINVAL, DEFAULTS },
+	{ "userns on seccomp_restore", "seccomp_restore userns\n", 0, -EINVAL, DEFAULTS },
 	{ "duplicate, different modes", "set_mm on\nset_mm off\n", 0, -EINVAL, DEFAULTS },
 	{ "duplicate, same mode", "set_mm on\nset_mm on\n", 0, -EINVAL, DEFAULTS },
 	{ "good line then bad", "set_mm on\nbogus on\n", 0, -EINVAL, DEFAULTS },
@@ -363,6 +386,7 @@ static void parse_respects_len_test(struct kunit *test)
 static const struct parse_case boot_cases[] = {
 	{ "seccomp ops", "suspend_seccomp:on,seccomp_dump:on", 0, 0, "11111111001" },
 	{ "userns", "map_files:userns", 0, 0, "u1111100001" },
+	{ "userns on suspend_seccomp", "suspend_seccomp:userns", 0, 0, "111111u0001" },
 	{ "one op", "set_mm:on", 0, 0, "11111100101" },
 	{ "mainline ops off", "map_files:off,set_tid:off", 0, 0, "00111100001" },
 	{ "empty", "", 0, -EINVAL, DEFAULTS },

@@ -75,12 +75,14 @@ MUTANTS = [
            ['main kunit=checkpoint_hooks'],
            ['checkpoint_hooks:widen_negative_answer_test']),
     Mutant('widen-scope',
-           'I6/I3, finding 2: the seam widens no further than the op\'s row',
-           'security/security.c',
-           '\treturn widen & cr_op_widen_allowed(op);\n',
-           '\treturn widen;\n',
+           'I6/I3, finding 2 of v1 and 1 of v2: the seam widens no further '
+           'than the op\'s row, masked where the grant is decided',
+           'kernel/capability.c',
+           '\twiden = lsm_cr_op_widen(current_cred(), op, ns, target) &\n'
+           '\t\tcr_op_widen_allowed(op);\n',
+           '\twiden = lsm_cr_op_widen(current_cred(), op, ns, target);\n',
            ['main kunit=checkpoint_hooks'],
-           ['checkpoint_hooks:widen_scope_test']),
+           ['checkpoint_hooks:widen_bounded_at_caller_test']),
     Mutant('legacy-first-order',
            'I1, finding 4, seam order of checks: legacy cap first only where '
            'the row says legacy_first',
@@ -146,7 +148,8 @@ MUTANTS = [
            'I3, target-userns scope: no CAP_CHECKPOINT_RESTORE in the target\'s '
            'namespace without ptrace-attach rights',
            'kernel/capability.c',
-           '\tif (!ptrace_may_access(target, PTRACE_MODE_ATTACH_FSCREDS))\n'
+           '\tif (!ptrace_may_access(target,\n'
+           '\t\t\t       PTRACE_MODE_ATTACH_FSCREDS | PTRACE_MODE_NOAUDIT))\n'
            '\t\treturn false;\n',
            '',
            ['main userns_test order_test'],
@@ -405,6 +408,63 @@ MUTANTS = [
            ['main policy_test', 'stress escape_test'],
            ['policy_test:policy.who_may_write',
             'escape_test:global.cr_holder_cannot_administer']),
+    Mutant('userns-suspend-chain-unchecked',
+           'I3, DESIGN 4b: suspending through CAP_CHECKPOINT_RESTORE in the '
+           'tracee\'s namespace needs every filter installed where the '
+           'tracer holds it',
+           'kernel/ptrace.c',
+           '\t\tif (grant == CR_GRANT_NONE ||\n'
+           '\t\t    (grant == CR_GRANT_TARGET_USERNS &&\n'
+           '\t\t     !seccomp_filters_checkpointable(child)))\n',
+           '\t\tif (grant == CR_GRANT_NONE)\n',
+           ['main rootless_test'],
+           ['rootless_test:rootless.outer_filter_userns.*',
+            'rootless_test:rootless.listener_userns.*']),
+    Mutant('userns-dump-filter-unchecked',
+           'I3, DESIGN 4b: dumping through CAP_CHECKPOINT_RESTORE in the '
+           'tracee\'s namespace reaches only filters installed where the '
+           'tracer holds it',
+           'kernel/seccomp.c',
+           '\tif (grant == CR_GRANT_TARGET_USERNS &&\n'
+           '\t    !seccomp_filter_checkpointable(filter)) {\n'
+           '\t\tret = -EACCES;\n'
+           '\t\tgoto out;\n'
+           '\t}\n'
+           '\n'
+           '\tfprog = filter->prog->orig_prog;\n',
+           '\tfprog = filter->prog->orig_prog;\n',
+           ['main rootless_test'],
+           ['rootless_test:rootless.outer_filter_userns.*',
+            'rootless_test:rootless.listener_userns.*']),
+    Mutant('userns-metadata-filter-unchecked',
+           'I3, DESIGN 4b: the metadata of a filter out of reach stays out '
+           'of reach',
+           'kernel/seccomp.c',
+           '\t\tgoto out;\n'
+           '\t}\n'
+           '\n'
+           '\tif (filter->log)\n',
+           '\t}\n'
+           '\n'
+           '\tif (filter->log)\n',
+           ['main rootless_test'],
+           ['rootless_test:rootless.listener_userns.*']),
+    Mutant('userns-listener-ignored',
+           'DESIGN 4b: a filter with a listener is never suspended or dumped '
+           'through the tracee\'s namespace',
+           'kernel/seccomp.c',
+           '\treturn !listener &&\n',
+           '\treturn (listener || !listener) &&\n',
+           ['main rootless_test'],
+           ['rootless_test:rootless.listener_userns.*']),
+    Mutant('userns-filter-namespace-ignored',
+           'I3, DESIGN 4b: the namespace asked is the one the filter was '
+           'installed in, not the tracer\'s',
+           'kernel/seccomp.c',
+           '\t       ns_capable_noaudit(filter->user_ns, CAP_CHECKPOINT_RESTORE);\n',
+           '\t       ns_capable_noaudit(current_user_ns(), CAP_CHECKPOINT_RESTORE);\n',
+           ['main rootless_test'],
+           ['rootless_test:rootless.outer_filter_userns.*']),
     Mutant('unlock-allowed',
            'I4, lock is one way: writing 0 to a locked lock is EPERM',
            SEC + 'securityfs.c',

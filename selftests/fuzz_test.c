@@ -93,6 +93,13 @@ static int find_mode(const unsigned char *tok, size_t len)
 	return -1;
 }
 
+/* DESIGN.md sections 4 and 4b: the ops that take "userns" */
+static bool takes_userns(int op)
+{
+	return op == OP_MAP_FILES || op == OP_SUSPEND_SECCOMP ||
+	       op == OP_SECCOMP_DUMP;
+}
+
 /* One line: optional blanks, op, blanks, mode, optional blanks. */
 static int model_line(struct model *m, bool *seen, const unsigned char *l,
 		      size_t len)
@@ -120,7 +127,7 @@ static int model_line(struct model *m, bool *seen, const unsigned char *l,
 			return -EINVAL;
 	op = find_op(l + a, b - a);
 	mode = find_mode(l + c, d - c);
-	if (op < 0 || mode < 0 || (mode == 2 && op != OP_MAP_FILES) || seen[op])
+	if (op < 0 || mode < 0 || (mode == 2 && !takes_userns(op)) || seen[op])
 		return -EINVAL;
 	seen[op] = true;
 	m->mode[op] = mode;
@@ -209,7 +216,7 @@ static size_t gen_valid(__u64 *s, unsigned char *buf)
 	}
 	for (i = 0; i < n; i++) {
 		int op = order[i];
-		int mode = rnd(s, op == OP_MAP_FILES ? 3 : 2);
+		int mode = rnd(s, takes_userns(op) ? 3 : 2);
 		int pre = rnd(s, 3), mid = 1 + rnd(s, 2), post = rnd(s, 3), k;
 
 		for (k = 0; k < pre; k++)
@@ -426,7 +433,7 @@ static struct model random_whole(__u64 *s)
 	int i;
 
 	for (i = 0; i < NOPS; i++)
-		m.mode[i] = rnd(s, i == OP_MAP_FILES ? 3 : 2);
+		m.mode[i] = rnd(s, takes_userns(i) ? 3 : 2);
 	return m;
 }
 

@@ -46,9 +46,12 @@ const char *checkpoint_mode_name(enum checkpoint_mode mode)
  * @op: a valid operation
  * @mode: mode
  *
- * "userns" only makes sense where the operation reveals what the caller
- * could make the target hand over through ptrace anyway, which the seam's
- * table says (map_files); the seam ignores that answer for other ops.
+ * "userns" only makes sense where the operation acts on a task the caller
+ * may ptrace-attach, and only where the seam bounds what it reaches, which
+ * the seam's table says: map_files (files the target's namespace opened),
+ * suspend_seccomp and seccomp_dump (filters installed in namespaces where
+ * the caller holds CAP_CHECKPOINT_RESTORE too).  The seam ignores that
+ * answer for other ops.
  *
  * Return: true if the policy may set @op to @mode.
  */

@@ -25,7 +25,8 @@
  * @CHECKPOINT_MODE_USERNS: as @CHECKPOINT_MODE_ON, and also
  *	CAP_CHECKPOINT_RESTORE in the target's user namespace for a caller
  *	that may ptrace-attach the target (only for operations whose
- *	cr_op_info[] row sets target_userns: map_files)
+ *	cr_op_info[] row sets target_userns: map_files, suspend_seccomp,
+ *	seccomp_dump)
  * @CHECKPOINT_MODE_COUNT: number of modes
  */
 enum checkpoint_mode {
