@@ -448,7 +448,7 @@ MUTANTS = [
            '\n'
            '\tif (filter->log)\n',
            ['main rootless_test'],
-           ['rootless_test:rootless.listener_userns.*']),
+           ['rootless_test:rootless.outer_filter_userns.*']),
     Mutant('userns-listener-ignored',
            'DESIGN 4b: a filter with a listener is never suspended or dumped '
            'through the tracee\'s namespace',

@@ -10,7 +10,8 @@
  * joins U (its owner may) and so holds every capability in U and none
  * outside: a rootless C/R tool.  T asks PTRACE_SEIZE with
  * PTRACE_O_SUSPEND_SECCOMP, then, attached, PTRACE_SECCOMP_GET_FILTER of
- * each filter and PTRACE_SECCOMP_GET_METADATA of the newest.
+ * each filter and PTRACE_SECCOMP_GET_METADATA of the oldest (filter_off
+ * counts from the first filter installed).
  *
  * In userns mode T may suspend and dump the filters installed in U; never
  * a filter installed outside U (before the unshare), a filter with a
@@ -63,8 +64,8 @@ enum workload_kind {
 struct outcome {
 	int suspend;	/* PTRACE_SEIZE with PTRACE_O_SUSPEND_SECCOMP */
 	int seize;	/* control: PTRACE_SEIZE alone */
-	int filter[2];	/* PTRACE_SECCOMP_GET_FILTER, newest first */
-	int metadata;	/* PTRACE_SECCOMP_GET_METADATA of the newest */
+	int filter[2];	/* PTRACE_SECCOMP_GET_FILTER, oldest (0) first */
+	int metadata;	/* PTRACE_SECCOMP_GET_METADATA of the oldest */
 };
 
 static int install_filter(unsigned int flags)
@@ -303,16 +304,20 @@ FIXTURE_VARIANT_ADD(rootless, own_userns) {
 	.suspend_cr = 1, .dump_cr = 3,
 };
 
-/* the older filter came from outside U: no suspend, no dump of it */
+/*
+ * The older filter came from outside U: no suspend, no dump of it (nor of
+ * its metadata), while the newer one, installed in U, is dumped.
+ */
 FIXTURE_VARIANT_ADD(rootless, outer_filter_userns) {
-	.mode = "userns", .kind = OUTER, .expect = { EPERM, 0, { 0, EACCES }, 0 },
+	.mode = "userns", .kind = OUTER,
+	.expect = { EPERM, 0, { EACCES, 0 }, EACCES },
 	.suspend_cr = 1, .dump_cr = 3,
 };
 
 /* a supervisor listens on the newer filter: no suspend, no dump of it */
 FIXTURE_VARIANT_ADD(rootless, listener_userns) {
 	.mode = "userns", .kind = LISTENER,
-	.expect = { EPERM, 0, { EACCES, 0 }, EACCES },
+	.expect = { EPERM, 0, { 0, EACCES }, 0 },
 	.suspend_cr = 1, .dump_cr = 3,
 };
 
