@@ -347,6 +347,11 @@ def check_more(tap):
     expect_red(tap, 'a kernel WARNING',
                [Boot('base/main', main_log(kernel=['WARNING: CPU: 0 PID: 1 at x']))],
                'kernel: WARNING')
+    only_skips = boot_log('main', {'/tests/whole_test': (WHOLE_SKIP, 4)})
+    expect_red(tap, 'a boot in which nothing passed, beside a good one',
+               [main, Boot('hardened/main', only_skips, 'skipsonly',
+                           '/tests/whole_test\n', suites=[])],
+               'hardened/main: boot: no case passed')
     expect_red(tap, 'a malformed skips table', [main], 'skips table:',
                skips=SKIPS + 'nolsm lsm_test:* no kernel part in the boot glob\n')
     check_kcsan(tap)

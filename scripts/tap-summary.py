@@ -23,7 +23,8 @@ cases) and holds each piece to its plan:
     its lsm= holds checkpoint unless the boot is one of NO_LSM_BOOTS (and
     then it must not);
   - the console shows no kernel BUG/WARNING/oops, sanitizer or kmemleak
-    report and no "Bail out!".
+    report and no "Bail out!";
+  - at least one case of the boot passed.
 Each broken rule is one failure, printed under its boot with the boot, the
 program or suite, and the reason.  The output ends with a line per kernel,
 the number of distinct test cases (program or suite plus test name, counted
@@ -615,6 +616,9 @@ def summarize(spec, table):
     if not console.done:
         report.fail('guest', 'did not finish: no CKPT-DONE (timeout, panic '
                     'or hang)')
+    if report.tally.passed == 0:
+        report.fail('boot', 'no case passed: every boot must pass at least '
+                    'one case (a boot of allowed skips alone shows nothing)')
     return report
 
 
