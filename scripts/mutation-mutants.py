@@ -465,6 +465,17 @@ MUTANTS = [
            '\t       ns_capable_noaudit(current_user_ns(), CAP_CHECKPOINT_RESTORE);\n',
            ['main rootless_test'],
            ['rootless_test:rootless.outer_filter_userns.*']),
+    Mutant('target-userns-cr-unchecked',
+           'I3: the target-userns path asks CAP_CHECKPOINT_RESTORE in the '
+           'target\'s namespace; attach rights alone never pass',
+           'kernel/capability.c',
+           '\tret = ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts);\n'
+           '\tput_user_ns(ns);\n',
+           '\tret = true;\n'
+           '\tput_user_ns(ns);\n',
+           ['stress escape_test', 'main rootless_test'],
+           ['escape_test:nested.targeted_ops_against_ancestors',
+            'rootless_test:rootless.outside_task_userns.*']),
     Mutant('unlock-allowed',
            'I4, lock is one way: writing 0 to a locked lock is EPERM',
            SEC + 'securityfs.c',

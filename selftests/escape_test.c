@@ -2,7 +2,8 @@
 /*
  * Escape attempts (I3, I4): each must stay refused.
  *  - root of a nested user namespace against the ancestors' namespaces and
- *    tasks, for all nine ops, with every op on (map_files in userns mode);
+ *    tasks, for all nine ops, with every op on (map_files, suspend_seccomp
+ *    and seccomp_dump in userns mode), past mainline's ptrace checks;
  *  - a CAP_CHECKPOINT_RESTORE holder writing policy, lock and audit:
  *    directly, through a descriptor root opened and passed over a unix
  *    socket, and from a child user namespace;
@@ -24,6 +25,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "common.h"
 #include "../kselftest_harness.h"
@@ -31,11 +34,14 @@
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
+#ifndef PTRACE_SECCOMP_GET_METADATA
+#define PTRACE_SECCOMP_GET_METADATA 0x420d
+#endif
 
 static const char *const all_on =
 	"map_files userns\nset_tid on\nns_last_pid on\nexe_file on\n"
-	"locked_termios on\nipc_next_id on\nsuspend_seccomp on\n"
-	"seccomp_dump on\nset_mm on\nseccomp_restore on\namdkfd_criu on\n";
+	"locked_termios on\nipc_next_id on\nsuspend_seccomp userns\n"
+	"seccomp_dump userns\nset_mm on\nseccomp_restore on\namdkfd_criu on\n";
 
 FIXTURE(nested) {};
 
@@ -71,7 +77,24 @@ TEST_F(nested, untargeted_ops)
 	EXPECT_EQ(0, run_op(OP_EXE_FILE, CALLER_NESTED_USERNS_ROOT));
 }
 
-/* A uid-1000 task of the initial namespace, mapping a file, under a filter. */
+static int allow_all_filter(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/*
+ * A uid-1000 task of the initial namespace, mapping a file, under a filter.
+ * It lets any task of its uid attach (Yama), so that mainline's ptrace
+ * checks pass for the attackers, of the same uid: only the seam stands
+ * between them and the C/R operations.
+ */
 static pid_t outside_target(unsigned long *start)
 {
 	int p[2];
@@ -85,7 +108,9 @@ static pid_t outside_target(unsigned long *start)
 		void *addr;
 
 		close(p[0]);
-		if (become(CALLER_NONE, OP_MAP_FILES) || fd < 0)
+		if (become(CALLER_NONE, OP_MAP_FILES) || fd < 0 ||
+		    prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0) ||
+		    allow_all_filter())
 			_exit(1);
 		addr = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (addr == MAP_FAILED ||
@@ -103,31 +128,58 @@ static pid_t outside_target(unsigned long *start)
 	return pid;
 }
 
-/* The targeted ops against a task of the initial namespace; 0 if refused. */
+/* Bits of attack()'s exit status: an escape, or a control that failed. */
+enum {
+	ESCAPED_MAP_FILES = 1,
+	ESCAPED_SUSPEND = 2,
+	ESCAPED_DUMP = 4,
+	ESCAPED_METADATA = 8,
+	NO_READLINK = 16,	/* mainline's ptrace read check refused */
+	NO_SEIZE = 32,		/* mainline's attach check refused */
+	NO_STOP = 64,
+};
+
+/*
+ * The targeted ops against a task of the initial namespace.  The controls
+ * show that mainline's ptrace checks let the attacker through, so that
+ * each refusal is the seam's own: the map_files link resolves (readlink,
+ * ptrace read) but may not be opened; the target may be seized, but not
+ * with its filter suspended; attached, its filter may not be read.
+ */
 static int attack(pid_t target, unsigned long start, enum caller caller)
 {
-	char path[128];
-	int fd, escaped = 0;
+	struct __ptrace_seccomp_metadata md = { .filter_off = 0 };
+	char path[128], link[256];
+	int fd, status, ret = 0;
 
 	if (become(caller, OP_SUSPEND_SECCOMP))
 		return 250;
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", target,
 		 start, start + 4096);
+	if (readlink(path, link, sizeof(link)) < 0)
+		ret |= NO_READLINK;
 	fd = open(path, O_RDONLY);
 	if (fd >= 0) {
-		escaped |= 1;
+		ret |= ESCAPED_MAP_FILES;
 		close(fd);
 	}
 	if (!ptrace(PTRACE_SEIZE, target, 0, PTRACE_O_SUSPEND_SECCOMP)) {
-		escaped |= 2;
+		ret |= ESCAPED_SUSPEND;
 		ptrace(PTRACE_DETACH, target, 0, 0);
 	}
-	if (ptrace(PTRACE_SEIZE, target, 0, 0) == 0) {
-		if (ptrace(PTRACE_SECCOMP_GET_FILTER, target, 0, NULL) >= 0)
-			escaped |= 4;
-		ptrace(PTRACE_DETACH, target, 0, 0);
-	}
-	return escaped;
+	if (ptrace(PTRACE_SEIZE, target, 0, 0))
+		return ret | NO_SEIZE;
+	if (ptrace(PTRACE_INTERRUPT, target, 0, 0) ||
+	    waitpid(target, &status, __WALL) != target)
+		return ret | NO_STOP;
+	if (ptrace(PTRACE_SECCOMP_GET_FILTER, target, 0, NULL) >= 0 ||
+	    errno != EACCES)
+		ret |= ESCAPED_DUMP;
+	if (ptrace(PTRACE_SECCOMP_GET_METADATA, target, sizeof(md), &md) >= 0 ||
+	    errno != EACCES)
+		ret |= ESCAPED_METADATA;
+	ptrace(PTRACE_DETACH, target, 0, 0);
+	return ret;
 }
 
 TEST_F(nested, targeted_ops_against_ancestors)
@@ -150,7 +202,7 @@ TEST_F(nested, targeted_ops_against_ancestors)
 		kill(target, SIGKILL);
 		waitpid(target, NULL, 0);
 		ASSERT_TRUE(WIFEXITED(status));
-		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s escaped (mask %d)",
+		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s: mask %d (1-8: escaped, 16-64: a mainline check refused first)",
 							 caller_names[callers[i]],
 							 WEXITSTATUS(status));
 	}
