@@ -11,17 +11,19 @@
 #   mutation-check.sh --restore               put back the files an interrupted
 #                                             run left mutated
 #
-# The mutants live in scripts/mutation-mutants.py: each is an exact-text
-# replacement in one C file of the built tree, build/linux (never a header,
-# never the repo's own sources), with the invariant or rule it attacks, the
-# boots that can kill it and the tests expected to.  For each mutant: save
-# the file, mutate it, rebuild incrementally (SKIP_PREPARE=1
-# build-kernel.sh base: one object and the link), boot only its boots with
-# plans made for it (build/mutation/plans/, packed once into
-# build/mutation/initramfs.cpio.gz), then restore the file and touch it so
-# that make rebuilds that object again (ccache makes it cheap).  A trap
-# restores on any exit; a run refuses to start on a tree that is not what
-# scripts/prepare-tree.sh left (a crashed run is caught there).
+# The mutants are data in scripts/mutation/*.mutants (one file per area,
+# run in the order of scripts/mutation/order); scripts/mutation/run.py does
+# each step on them.  Each is an exact-text replacement in one C file of the
+# built tree, build/linux (never a header, never the repo's own sources),
+# with the invariant or rule it attacks, the boots that can kill it and the
+# tests expected to.  For each mutant: save the file, mutate it, rebuild
+# incrementally (SKIP_PREPARE=1 build-kernel.sh base: one object and the
+# link), boot only its boots with plans made for it (build/mutation/plans/,
+# packed once into build/mutation/initramfs.cpio.gz), then restore the file
+# and touch it so that make rebuilds that object again (ccache makes it
+# cheap).  A trap restores on any exit; a run refuses to start on a tree
+# that is not what scripts/prepare-tree.sh left (a crashed run is caught
+# there).
 #
 # First the unmutated kernel boots the union of those boots (the baseline;
 # --no-baseline skips it): a test that fails there is not counted as a kill.
@@ -43,7 +45,7 @@ BUILD=$ROOT/build
 WORK=$BUILD/mutation
 LOGS=$WORK/logs
 TIMEOUT=${MUTATION_TIMEOUT:-600}
-HELPER=(python3 "$ROOT/scripts/mutation-mutants.py")
+HELPER=(python3 "$ROOT/scripts/mutation/run.py")
 
 log() { printf '[mutation] %s\n' "$*"; }
 die() { printf '[mutation] error: %s\n' "$*" >&2; exit 2; }

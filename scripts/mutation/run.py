@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The mutants of scripts/mutation-check.sh, and the steps it runs on them.
+"""The steps scripts/mutation-check.sh runs on the mutants of scripts/mutation/.
 
-Usage: mutation-mutants.py COMMAND [--only NAME[,NAME...]] [ARGS]
+Usage: run.py COMMAND [--only NAME[,NAME...]] [ARGS]
   names               the selected mutants, one a line, in table order
   dry-run             check, reading only, that every mutant still applies
   preflight           refuse a tree that is not what prepare-tree.sh left
@@ -14,15 +14,18 @@ Usage: mutation-mutants.py COMMAND [--only NAME[,NAME...]] [ARGS]
   table               the table, also written to build/mutation/table.txt;
                       exit status 0 only if every selected mutant was killed
 
-A mutant is an exact-text replacement in a C file of the built tree
-(build/linux): the old text must occur exactly once, or the mutant is an
-error, never a survivor.  Headers are never mutated (a header change
-rebuilds the whole kernel).  Each mutant names the boots that can kill it
-("BOOT [kunit=SUITE[,SUITE]] [PROGRAM ...]": BOOT from BOOTS in
-scripts/test.sh, PROGRAMs from that boot's guest/plans/ file) and the tests
-expected to kill it (fnmatch globs on UNIT:TEST, as tap-summary.py names
-them).  A kill is a failing result line of a named test: never a timeout,
-a crash without results or a structural problem alone.
+The mutants are data: scripts/mutation/*.mutants, one file per area of the
+tree (the format is described at the top of each), run in the order of
+scripts/mutation/order; mutants.py reads them.  A mutant is an exact-text
+replacement in a C file of the built tree (build/linux): the old text must
+occur exactly once, or the mutant is an error, never a survivor.  Headers
+are never mutated (a header change rebuilds the whole kernel).  Each mutant
+names the boots that can kill it ("BOOT [kunit=SUITE[,SUITE]] [PROGRAM
+...]": BOOT from BOOTS in scripts/test.sh, PROGRAMs from that boot's
+guest/plans/ file) and the tests expected to kill it (fnmatch globs on
+UNIT:TEST, as tap-summary.py names them).  A kill is a failing result line
+of a named test: never a timeout, a crash without results or a structural
+problem alone.
 """
 import argparse
 import fnmatch
@@ -34,10 +37,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.dont_write_bytecode = True  # no __pycache__ in the repo for mutants.py
+from mutants import MutantsError, load as load_mutants  # noqa: E402 (beside this file)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 BUILD = ROOT / 'build'
 TREE = BUILD / 'linux'
 WORK = BUILD / 'mutation'
@@ -48,444 +54,7 @@ RESULTS = WORK / 'results'
 KERNEL = 'base'
 KUNIT_SUITES = ('checkpoint_policy', 'checkpoint_hooks')
 SHOWN_TESTS = 3
-
-
-@dataclass
-class Mutant:
-    name: str
-    rule: str           # the invariant (DESIGN.md section 6) or rule attacked
-    file: str           # relative to build/linux
-    old: str
-    new: str
-    boots: list         # "BOOT [kunit=SUITES] [PROGRAM ...]"
-    expect: list = field(default_factory=list)  # globs on UNIT:TEST
-
-
-# ---- the mutants ------------------------------------------------------------
-# Strings are Python literals: \t is a tab, \n a newline.  Adjacent literals
-# are concatenated, one source line of the kernel file per literal.
-
-SEC = 'security/checkpoint/'
-MUTANTS = [
-    Mutant('widen-negative-answers',
-           'I6, finding 1: an error answer of cr_op_widen never widens',
-           'security/security.c',
-           'widen |= cr_op_widen_bits(scall->hl->hook.cr_op_widen(cred, op,',
-           'widen |= (scall->hl->hook.cr_op_widen(cred, op,',
-           ['main kunit=checkpoint_hooks'],
-           ['checkpoint_hooks:widen_negative_answer_test']),
-    Mutant('widen-scope',
-           'I6/I3, finding 2 of v1 and 1 of v2: the seam widens no further '
-           'than the op\'s row, masked where the grant is decided',
-           'kernel/capability.c',
-           '\twiden = lsm_cr_op_widen(current_cred(), op, ns, target) &\n'
-           '\t\tcr_op_widen_allowed(op);\n',
-           '\twiden = lsm_cr_op_widen(current_cred(), op, ns, target);\n',
-           ['main kunit=checkpoint_hooks'],
-           ['checkpoint_hooks:widen_bounded_at_caller_test']),
-    Mutant('legacy-first-order',
-           'I1, finding 4, seam order of checks: legacy cap first only where '
-           'the row says legacy_first',
-           'kernel/capability.c',
-           '\tif (info->legacy_first && ns_capable_common(ns, info->legacy_cap, opts))\n',
-           '\tif (ns_capable_common(ns, info->legacy_cap, opts))\n',
-           ['main kunit=checkpoint_hooks order_test'],
-           ['order_test:order.*', 'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('plain-op-legacy-first',
-           'I1, finding 4, the seam\'s short path: an op no LSM may widen asks '
-           'CAP_CHECKPOINT_RESTORE first, as mainline does',
-           'kernel/capability.c',
-           '\treturn ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts) ||\n'
-           '\t       cr_op_plain_legacy_capable(op, ns);\n',
-           '\treturn cr_op_plain_legacy_capable(op, ns) ||\n'
-           '\t       ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts);\n',
-           ['main kunit=checkpoint_hooks order_test'],
-           ['order_test:order.*', 'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('plain-op-legacy-first-grant',
-           'I1, the short path of checkpoint_restore_op_grant(), which names '
-           'the capability that passed: CAP_CHECKPOINT_RESTORE first',
-           'kernel/capability.c',
-           '\tif (ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts))\n'
-           '\t\treturn CR_GRANT_CR;\n'
-           '\treturn cr_op_plain_legacy_capable(op, ns) ? CR_GRANT_LEGACY : CR_GRANT_NONE;\n',
-           '\tif (cr_op_plain_legacy_capable(op, ns))\n'
-           '\t\treturn CR_GRANT_LEGACY;\n'
-           '\treturn ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts) ? CR_GRANT_CR : CR_GRANT_NONE;\n',
-           ['main kunit=checkpoint_hooks'],
-           ['checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('plain-path-scope',
-           'I3, the seam\'s short path: an op whose row lets an LSM widen to '
-           'the target\'s user namespace (map_files) never skips the widen hook',
-           'kernel/capability.c',
-           '\treturn !info->cr_in_mainline || info->target_userns || info->legacy_first;\n',
-           '\treturn !info->cr_in_mainline || info->legacy_first;\n',
-           ['main userns_test'],
-           ['userns_test:*']),
-    Mutant('seccomp-restore-cr-first',
-           'seam order of checks, seccomp_restore: CAP_SYS_ADMIN holders keep '
-           'mainline\'s path (legacy_first in the row)',
-           'kernel/capability.c',
-           'CAP_SYS_ADMIN, true,\n'
-           '\t\t\t\t    false, false, true },\n',
-           'CAP_SYS_ADMIN, true,\n'
-           '\t\t\t\t    false, false, false },\n',
-           ['main kunit=checkpoint_hooks order_test seccomp_restore_test'],
-           ['seccomp_restore_test:install.on_cr_and_admin.outcome',
-            'order_test:order.SECCOMP_RESTORE_*',
-            'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('exe-file-composition',
-           'finding 6: PR_SET_MM_EXE_FILE through CAP_CHECKPOINT_RESTORE also '
-           'needs exe_file',
-           'kernel/sys.c',
-           '\t\tif (grant == CR_GRANT_CR &&\n'
-           '\t\t    !checkpoint_restore_op_capable(CR_OP_EXE_FILE,\n',
-           '\t\tif (0 && grant == CR_GRANT_CR &&\n'
-           '\t\t    !checkpoint_restore_op_capable(CR_OP_EXE_FILE,\n',
-           ['main exe_file_test order_test'],
-           ['exe_file_test:exe.cr_exe_file_off.*',
-            'order_test:order.SET_MM_EXE_FILE_*']),
-    Mutant('userns-no-attach-check',
-           'I3, target-userns scope: no CAP_CHECKPOINT_RESTORE in the target\'s '
-           'namespace without ptrace-attach rights',
-           'kernel/capability.c',
-           '\tif (!ptrace_may_access(target,\n'
-           '\t\t\t       PTRACE_MODE_ATTACH_FSCREDS | PTRACE_MODE_NOAUDIT))\n'
-           '\t\treturn false;\n',
-           '',
-           ['main userns_test order_test'],
-           ['userns_test:rootless.userns_sibling_not_attachable.*',
-            'order_test:global.map_files_userns_one_attach_check']),
-    Mutant('target-userns-for-any-op',
-           'I3, target-userns scope: the target path only on CR_WIDEN_TARGET_USERNS '
-           '(map_files)',
-           'kernel/capability.c',
-           'if (target && (widen & CR_WIDEN_TARGET_USERNS) &&',
-           'if (target && (widen & (CR_WIDEN_NS | CR_WIDEN_TARGET_USERNS)) &&',
-           ['main crossns_test'],
-           ['crossns_test:crossns.*']),
-    Mutant('seccomp-restore-no-nnp',
-           'seccomp_restore: a CAP_CHECKPOINT_RESTORE install sets no_new_privs',
-           'kernel/seccomp.c',
-           '\t\tif (grant == CR_GRANT_CR)\n'
-           '\t\t\ttask_set_no_new_privs(current);\n',
-           '\t\tif (0 && grant == CR_GRANT_CR)\n'
-           '\t\t\ttask_set_no_new_privs(current);\n',
-           ['main seccomp_restore_test'],
-           ['seccomp_restore_test:install.on_cr.outcome']),
-    Mutant('capable-never-refuses',
-           'I6, row 2: the capable hook refuses CAP_CHECKPOINT_RESTORE at an off op',
-           SEC + 'lsm.c',
-           '\tif (gate & BIT(0)) {\n',
-           '\tif (0 && (gate & BIT(0))) {\n',
-           ['main kunit=checkpoint_hooks ops_test'],
-           ['ops_test:ops.*_OFF_CR.verdict',
-            'checkpoint_hooks:capable_hook_refuses_off_test',
-            'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('legacy-refused-when-off',
-           'I1, row 1: the legacy capability always passes, whatever the mode',
-           SEC + 'lsm.c',
-           '\t\tthis_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_LEGACY]);\n'
-           '\t\treturn 0;\n',
-           '\t\tthis_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_LEGACY]);\n'
-           '\t\treturn (READ_ONCE(checkpoint_gate) >> op) & 1 ? -EPERM : 0;\n',
-           ['main kunit=checkpoint_hooks ops_test'],
-           ['ops_test:ops.*_LEGACY.verdict',
-            'checkpoint_hooks:op_grant_matrix_test',
-            'checkpoint_hooks:capable_hook_refuses_off_test']),
-    Mutant('untagged-checks-filtered',
-           'I2: untagged CAP_CHECKPOINT_RESTORE checks pass through untouched',
-           SEC + 'lsm.c',
-           '\tif (likely(!(opts & CAP_OPT_CR_OP_MASK)))\n'
-           '\t\treturn 0;\n',
-           '\tif (likely(!(opts & CAP_OPT_CR_OP_MASK)))\n'
-           '\t\treturn (cap == CAP_CHECKPOINT_RESTORE &&\n'
-           '\t\t\t(READ_ONCE(checkpoint_gate) & BIT(CR_OP_SET_TID))) ? -EPERM : 0;\n',
-           ['main kunit=checkpoint_hooks i2_test'],
-           ['checkpoint_hooks:untagged_checks_untouched_test', 'i2_test:*']),
-    Mutant('fast-path-wrong-bits',
-           'I5/I2: the capable hook\'s one fast-path branch tests exactly the '
-           'op tag',
-           SEC + 'lsm.c',
-           '\tif (likely(!(opts & CAP_OPT_CR_OP_MASK)))\n',
-           '\tif (likely(!(opts & CAP_OPT_NOAUDIT)))\n',
-           ['main kunit=checkpoint_hooks ops_test'],
-           ['ops_test:ops.*_OFF_CR.verdict',
-            'checkpoint_hooks:capable_hook_refuses_off_test',
-            'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('stats-refused-as-cr',
-           'stats, finding 7: a refusal moves refused=, not cr=',
-           SEC + 'lsm.c',
-           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_REFUSED]);',
-           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_CR]);',
-           ['main kunit=checkpoint_hooks stats_test'],
-           ['stats_test:stats.*_off_CR.moves',
-            'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('stats-legacy-as-cr',
-           'stats: a legacy grant moves legacy=, not cr=',
-           SEC + 'lsm.c',
-           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_LEGACY]);',
-           'this_cpu_inc(checkpoint_counts[op][CHECKPOINT_TALLY_CR]);',
-           ['main kunit=checkpoint_hooks stats_test'],
-           ['stats_test:stats.*_LEGACY.moves',
-            'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('audit-target-is-caller',
-           'audit: a grant record names the task acted on (opid=)',
-           SEC + 'lsm.c',
-           '\treturn ct->op == op ? ct->target : 0;\n',
-           '\treturn ct->op == op ? task_tgid_nr(current) : 0;\n',
-           ['main stats_test'],
-           ['stats_test:audit.suspend_seccomp_cr.records',
-            'stats_test:audit.seccomp_dump_cr.records']),
-    Mutant('audit-ignores-noaudit',
-           'audit: no grant record at a check its call site keeps unaudited '
-           'when mainline makes that grant',
-           SEC + 'lsm.c',
-           '\tif ((opts & CAP_OPT_NOAUDIT) && checkpoint_op_cr_in_mainline(op))\n'
-           '\t\treturn 0;\n',
-           '\tif (0 && (opts & CAP_OPT_NOAUDIT))\n'
-           '\t\treturn 0;\n',
-           ['main stats_test'],
-           ['stats_test:audit.*_noaudit.records']),
-    Mutant('audit-noaudit-hides-widened',
-           'review finding 4: a widened grant at a noaudit site '
-           '(seccomp_restore) is logged when audit is on',
-           SEC + 'lsm.c',
-           '\tif ((opts & CAP_OPT_NOAUDIT) && checkpoint_op_cr_in_mainline(op))\n',
-           '\tif (opts & CAP_OPT_NOAUDIT)\n',
-           ['main stats_test'],
-           ['stats_test:audit.seccomp_restore_cr.records']),
-    Mutant('config-relock-audited',
-           'review finding 6: locking a locked policy changes nothing and '
-           'leaves no record',
-           SEC + 'lsm.c',
-           '\tif (!was)\n'
-           '\t\tcheckpoint_audit_config("lock", NULL, "0", "1", 0);\n',
-           '\tcheckpoint_audit_config("lock", NULL, "0", "1", 0);\n',
-           ['main lock_test'],
-           ['lock_test:global.lock_is_one_way']),
-    Mutant('config-refusal-unaudited',
-           'review finding 6: a write refused before the configuration '
-           '(bad input, no CAP_MAC_ADMIN) leaves a res=0 record',
-           SEC + 'lsm.c',
-           '\tcheckpoint_audit_config(file, NULL, NULL, NULL, err);\n',
-           '\t(void)file;\n',
-           ['main stats_test'],
-           ['stats_test:global.config_changes_audited']),
-    Mutant('config-locked-write-unaudited',
-           'review finding 6: a policy write refused by the lock leaves a '
-           'res=0 record',
-           SEC + 'lsm.c',
-           '\tif (checkpoint_locked) {\n'
-           '\t\tret = -EPERM;\n'
-           '\t} else {\n'
-           '\t\tprev = rcu_dereference_protected(checkpoint_active,\n'
-           '\t\t\t\t\t\t lockdep_is_held(&checkpoint_mutex))->policy;\n'
-           '\t\tnext = prev;\n',
-           '\tif (checkpoint_locked) {\n'
-           '\t\tmutex_unlock(&checkpoint_mutex);\n'
-           '\t\tkfree(new);\n'
-           '\t\treturn -EPERM;\n'
-           '\t} else {\n'
-           '\t\tprev = rcu_dereference_protected(checkpoint_active,\n'
-           '\t\t\t\t\t\t lockdep_is_held(&checkpoint_mutex))->policy;\n'
-           '\t\tnext = prev;\n',
-           ['main lock_test'],
-           ['lock_test:global.lock_is_one_way']),
-    Mutant('config-res-always-success',
-           'review finding 6: res= says whether the write took effect',
-           SEC + 'lsm.c',
-           '\taudit_log_format(ab, " res=%d", !err);\n',
-           '\taudit_log_format(ab, " res=%d", 1);\n',
-           ['main stats_test'],
-           ['stats_test:global.config_changes_audited']),
-    Mutant('gate-stale-after-write',
-           'I6: a policy write reaches the capable hook (the gate follows '
-           'every swap)',
-           SEC + 'lsm.c',
-           '\t\t\t\t  lockdep_is_held(&checkpoint_mutex));\n'
-           '\tcheckpoint_gate_update();\n',
-           '\t\t\t\t  lockdep_is_held(&checkpoint_mutex));\n',
-           ['main kunit=checkpoint_hooks ops_test'],
-           ['ops_test:ops.*_OFF_CR.verdict',
-            'checkpoint_hooks:capable_hook_refuses_off_test',
-            'checkpoint_hooks:op_grant_matrix_test']),
-    Mutant('gate-stale-after-audit',
-           'audit: switching audit on reaches the capable hook',
-           SEC + 'lsm.c',
-           '\t\tWRITE_ONCE(checkpoint_audit, on);\n'
-           '\t\tcheckpoint_gate_update();\n',
-           '\t\tWRITE_ONCE(checkpoint_audit, on);\n',
-           ['main stats_test'],
-           ['stats_test:audit.*_cr.records']),
-    Mutant('config-change-not-audited',
-           'audit, I4: every policy change is audited',
-           SEC + 'lsm.c',
-           '\t\tif (changed & BIT(op))\n'
-           '\t\t\tcheckpoint_audit_config("policy", checkpoint_op_name(op),\n',
-           '\t\tif (0 && (changed & BIT(op)))\n'
-           '\t\t\tcheckpoint_audit_config("policy", checkpoint_op_name(op),\n',
-           ['main stats_test'],
-           ['stats_test:global.config_changes_audited']),
-    Mutant('lock-ignored',
-           'I4, lock: a locked policy never changes',
-           SEC + 'lsm.c',
-           '\tif (checkpoint_locked) {\n'
-           '\t\tret = -EPERM;\n'
-           '\t} else {\n'
-           '\t\tprev = rcu_dereference_protected(checkpoint_active,\n'
-           '\t\t\t\t\t\t lockdep_is_held(&checkpoint_mutex))->policy;\n'
-           '\t\tnext = prev;\n',
-           '\tif (0 && checkpoint_locked) {\n'
-           '\t\tret = -EPERM;\n'
-           '\t} else {\n'
-           '\t\tprev = rcu_dereference_protected(checkpoint_active,\n'
-           '\t\t\t\t\t\t lockdep_is_held(&checkpoint_mutex))->policy;\n'
-           '\t\tnext = prev;\n',
-           ['main lock_test', 'locked bootparam_test'],
-           ['lock_test:global.lock_is_one_way',
-            'bootparam_test:global.locked_at_boot']),
-    Mutant('boot-policy-ignored',
-           'boot parameters: checkpoint.policy= is the policy in force',
-           SEC + 'lsm.c',
-           '\t*policy = parsed;\n',
-           '',
-           ['allon bootparam_test'],
-           ['bootparam_test:global.policy_from_boot',
-            'bootparam_test:global.policy_in_force']),
-    Mutant('boot-lock-ignored',
-           'boot parameters, lock: checkpoint.lock=1 locks before init runs',
-           SEC + 'lsm.c',
-           '\tcheckpoint_locked = checkpoint_boot_lock;\n',
-           '',
-           ['locked bootparam_test'],
-           ['bootparam_test:global.policy_from_boot',
-            'bootparam_test:global.locked_at_boot']),
-    Mutant('defaults-not-mainline',
-           'I1: the default policy is mainline (the six mainline ops on)',
-           SEC + 'policy.c',
-           '\t\tpolicy->mode[op] = checkpoint_op_cr_in_mainline(op) ?\n'
-           '\t\t\tCHECKPOINT_MODE_ON : CHECKPOINT_MODE_OFF;\n',
-           '\t\tpolicy->mode[op] = CHECKPOINT_MODE_ON;\n',
-           ['main kunit=checkpoint_policy policy_test ops_test'],
-           ['policy_test:policy.defaults', 'ops_test:ops.*_DEFAULT_*.verdict',
-            'checkpoint_policy:defaults_test']),
-    Mutant('parser-partial-write',
-           'parser, I4: a write is all or nothing',
-           SEC + 'policy.c',
-           '\t\t\treturn ret;\n'
-           '\t\tpos += line_len + (nl ? 1 : 0);\n',
-           '\t\t\tbreak;\n'
-           '\t\tpos += line_len + (nl ? 1 : 0);\n',
-           ['main kunit=checkpoint_policy policy_test'],
-           ['policy_test:policy.bad_writes_change_nothing',
-            'checkpoint_policy:parse_*']),
-    Mutant('parser-accepts-unknown-op',
-           'parser: an unknown op rejects the write',
-           SEC + 'policy.c',
-           '\tif (op == CR_OP_NONE || mode < 0 || !checkpoint_op_accepts_mode(op, mode))\n'
-           '\t\treturn -EINVAL;\n',
-           '\tif (op == CR_OP_NONE)\n'
-           '\t\treturn 0;\n'
-           '\tif (mode < 0 || !checkpoint_op_accepts_mode(op, mode))\n'
-           '\t\treturn -EINVAL;\n',
-           ['main kunit=checkpoint_policy policy_test'],
-           ['policy_test:policy.bad_writes_change_nothing',
-            'checkpoint_policy:parse_*']),
-    Mutant('opener-check-dropped',
-           'I4, securityfs opener rule: the opener needs CAP_MAC_ADMIN too',
-           SEC + 'securityfs.c',
-           '\treturn file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN) &&\n'
-           '\t       ns_capable(&init_user_ns, CAP_MAC_ADMIN);\n',
-           '\treturn ns_capable(&init_user_ns, CAP_MAC_ADMIN);\n',
-           ['main policy_test'],
-           ['policy_test:global.opened_without_mac_admin']),
-    Mutant('writer-check-dropped',
-           'I4, securityfs writer rule: the writer needs CAP_MAC_ADMIN too',
-           SEC + 'securityfs.c',
-           '\treturn file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN) &&\n'
-           '\t       ns_capable(&init_user_ns, CAP_MAC_ADMIN);\n',
-           '\treturn file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN);\n',
-           ['main policy_test', 'stress escape_test'],
-           ['policy_test:policy.who_may_write',
-            'escape_test:global.cr_holder_cannot_administer']),
-    Mutant('userns-suspend-chain-unchecked',
-           'I3, DESIGN 4b: suspending through CAP_CHECKPOINT_RESTORE in the '
-           'tracee\'s namespace needs every filter installed where the '
-           'tracer holds it',
-           'kernel/ptrace.c',
-           '\t\tif (grant == CR_GRANT_NONE ||\n'
-           '\t\t    (grant == CR_GRANT_TARGET_USERNS &&\n'
-           '\t\t     !seccomp_filters_checkpointable(child)))\n',
-           '\t\tif (grant == CR_GRANT_NONE)\n',
-           ['main rootless_test'],
-           ['rootless_test:rootless.outer_filter_userns.*',
-            'rootless_test:rootless.listener_userns.*']),
-    Mutant('userns-dump-filter-unchecked',
-           'I3, DESIGN 4b: dumping through CAP_CHECKPOINT_RESTORE in the '
-           'tracee\'s namespace reaches only filters installed where the '
-           'tracer holds it',
-           'kernel/seccomp.c',
-           '\tif (grant == CR_GRANT_TARGET_USERNS &&\n'
-           '\t    !seccomp_filter_checkpointable(filter)) {\n'
-           '\t\tret = -EACCES;\n'
-           '\t\tgoto out;\n'
-           '\t}\n'
-           '\n'
-           '\tfprog = filter->prog->orig_prog;\n',
-           '\tfprog = filter->prog->orig_prog;\n',
-           ['main rootless_test'],
-           ['rootless_test:rootless.outer_filter_userns.*',
-            'rootless_test:rootless.listener_userns.*']),
-    Mutant('userns-metadata-filter-unchecked',
-           'I3, DESIGN 4b: the metadata of a filter out of reach stays out '
-           'of reach',
-           'kernel/seccomp.c',
-           '\t\tgoto out;\n'
-           '\t}\n'
-           '\n'
-           '\tif (filter->log)\n',
-           '\t}\n'
-           '\n'
-           '\tif (filter->log)\n',
-           ['main rootless_test'],
-           ['rootless_test:rootless.outer_filter_userns.*']),
-    Mutant('userns-listener-ignored',
-           'DESIGN 4b: a filter with a listener is never suspended or dumped '
-           'through the tracee\'s namespace',
-           'kernel/seccomp.c',
-           '\treturn !listener &&\n',
-           '\treturn (listener || !listener) &&\n',
-           ['main rootless_test'],
-           ['rootless_test:rootless.listener_userns.*']),
-    Mutant('userns-filter-namespace-ignored',
-           'I3, DESIGN 4b: the namespace asked is the one the filter was '
-           'installed in, not the tracer\'s',
-           'kernel/seccomp.c',
-           '\t       ns_capable_noaudit(filter->user_ns, CAP_CHECKPOINT_RESTORE);\n',
-           '\t       ns_capable_noaudit(current_user_ns(), CAP_CHECKPOINT_RESTORE);\n',
-           ['main rootless_test'],
-           ['rootless_test:rootless.outer_filter_userns.*']),
-    Mutant('target-userns-cr-unchecked',
-           'I3: the target-userns path asks CAP_CHECKPOINT_RESTORE in the '
-           'target\'s namespace; attach rights alone never pass',
-           'kernel/capability.c',
-           '\tret = ns_capable_common(ns, CAP_CHECKPOINT_RESTORE, opts);\n'
-           '\tput_user_ns(ns);\n',
-           '\tret = true;\n'
-           '\tput_user_ns(ns);\n',
-           ['stress escape_test', 'main rootless_test'],
-           ['escape_test:nested.targeted_ops_against_ancestors',
-            'rootless_test:rootless.outside_task_userns.*']),
-    Mutant('unlock-allowed',
-           'I4, lock is one way: writing 0 to a locked lock is EPERM',
-           SEC + 'securityfs.c',
-           '\telse if (!ret && checkpoint_policy_locked())\n'
-           '\t\tret = -EPERM;\n',
-           '',
-           ['main lock_test', 'locked bootparam_test'],
-           ['lock_test:global.lock_is_one_way',
-            'bootparam_test:global.locked_at_boot']),
-]
+MUTANTS = []    # every mutant, in order: filled by main() from the data files
 
 
 # ---- boots and plans --------------------------------------------------------
@@ -1074,7 +643,11 @@ def main(argv):
         'restore': cmd_restore, 'verdict': cmd_verdict, 'table': cmd_table,
     }
     try:
+        MUTANTS[:] = load_mutants()
         return commands[args.command](args) or 0
+    except MutantsError as e:
+        print(f'[mutation] error: {e}', file=sys.stderr)
+        return 2
     except Failure as e:
         print(f'[mutation] error: {e}', file=sys.stderr)
         return 2
