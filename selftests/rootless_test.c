@@ -58,6 +58,7 @@ enum workload_kind {
 	OUTSIDE,	/* W (uid 1000, a filter) stays in the initial namespace */
 	BOB,		/* W is uid 1001's, in bob's own namespace */
 	CONFINED,	/* as OWN, but T runs under a filter itself */
+	PLAIN,		/* no namespace, no filter: T and W are plain uid 1000 */
 };
 
 /* What T saw: 0 or an errno for each step, -1 for a step not reached. */
@@ -113,6 +114,8 @@ static void workload(enum workload_kind kind, int ready)
 
 	if (become_user(uid) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		_exit(1);
+	if (kind == PLAIN)
+		goto ready;
 	/* the filter a wrapper installs before the container starts */
 	if (kind == OUTER && install_filter(0))
 		_exit(2);
@@ -126,6 +129,7 @@ static void workload(enum workload_kind kind, int ready)
 		if (listener < 0)
 			_exit(5);
 	}
+ready:
 	if (write(ready, "r", 1) != 1)
 		_exit(6);
 	for (;;)
@@ -163,7 +167,7 @@ static void tracer(enum workload_kind kind, pid_t w, int report)
 	if (kind == OUTSIDE || kind == BOB) {
 		if (own_userns(CKPT_UID))
 			_exit(2);
-	} else {
+	} else if (kind != PLAIN) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", w);
 		ns = open(path, O_RDONLY);
 		if (ns < 0 || setns(ns, CLONE_NEWUSER))
@@ -321,9 +325,24 @@ FIXTURE_VARIANT_ADD(rootless, listener_userns) {
 	.suspend_cr = 1, .dump_cr = 3,
 };
 
-/* a task of the same uid outside U: T has nothing in its namespace */
+/*
+ * A task of the same uid outside T's namespace: T has nothing in the
+ * task's namespace.  Mainline's own ptrace check refuses the seize
+ * (commoncap wants CAP_SYS_PTRACE in the tracee's namespace from a tracer
+ * of another); the suspend option is checked before it, by the seam.
+ */
 FIXTURE_VARIANT_ADD(rootless, outside_task_userns) {
-	.mode = "userns", .kind = OUTSIDE, .expect = REFUSED,
+	.mode = "userns", .kind = OUTSIDE, .expect = { EPERM, EPERM, { -1, -1 }, -1 },
+};
+
+/*
+ * An ordinary user and her own unconfined task, no namespace: attach
+ * rights alone, without CAP_CHECKPOINT_RESTORE in the task's namespace,
+ * pass nothing (a task without filters leaves the filter rule nothing to
+ * refuse: only the capability stands).
+ */
+FIXTURE_VARIANT_ADD(rootless, plain_user_userns) {
+	.mode = "userns", .kind = PLAIN, .expect = REFUSED,
 };
 
 /* bob's task in bob's namespace: not even attachable */
