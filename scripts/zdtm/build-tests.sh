@@ -48,7 +48,7 @@ die() { echo "[zdtm] error: $*" >&2; exit 1; }
 start=$(date +%s)
 
 mkdir -p "$OUTDIR"
-sum=$( (echo "$SET $VERSION $ORIG_SHA256"; echo $SMOKE; cd "$ROOT" &&
+sum=$( (echo "$SET $VERSION $ORIG_SHA256 $SMOKE"; cd "$ROOT" &&
 	sha256sum scripts/zdtm/build-tests.sh patches/zdtm/*.patch) |
 	sha256sum | cut -d' ' -f1)
 if [ -s "$OUT" ] && [ "$(cat "$OUT.sum" 2>/dev/null)" = "$sum" ]; then
@@ -81,8 +81,8 @@ if ! [ -s "$TARBALL" ] || ! check_sum "$TARBALL"; then
 	log "downloading criu's source from $SUITE"
 	# The .dsc and the Debian tarball may be missing from the mirror; the
 	# upstream (orig) tarball is all we use.
-	(cd "$APT/source" && apt-get -qq "${OPTS[@]}" source --download-only criu \
-		>/dev/null 2>&1 || true)
+	(cd "$APT/source" || exit 1
+	 apt-get -qq "${OPTS[@]}" source --download-only criu >/dev/null 2>&1 || true)
 	[ -s "$TARBALL" ] || die "no $ORIG from $SUITE's sources"
 	check_sum "$TARBALL" || die "$ORIG: sha256 is not $ORIG_SHA256"
 fi
