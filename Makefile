@@ -17,12 +17,15 @@
 #   make check-series  each patch of both series applies, passes checkpatch
 #                 --strict and builds; kernel-doc, kselftest build, htmldocs;
 #                 the result is the tree make test builds
+#   make zdtm     CRIU's own test suite (zdtm) as root and as an ordinary
+#                 user, default policy and seccomp ops on, on the 6.12 kernel
+#                 (ZDTM_KERNEL=base-7.2, ZDTM_TESTS=a,b): build/reports/zdtm.md
 #   make clean    remove build/ except the unpacked tree and ccache
 
 SHELL := /bin/bash
 BUILD := build
 
-.PHONY: all deps tree kernel selftests initramfs test test-hardened test-kcsan demo bench run check mutation series check-series clean distclean
+.PHONY: all deps tree kernel selftests initramfs test test-hardened test-kcsan demo bench run check mutation series check-series zdtm clean distclean
 
 all: test
 
@@ -73,6 +76,9 @@ series: deps
 check-series: deps
 	@scripts/check-series.sh 6.12
 	@scripts/check-series.sh 7.2
+
+zdtm: deps
+	@scripts/zdtm/run.sh
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/logs $(BUILD)/*.cpio.gz \
