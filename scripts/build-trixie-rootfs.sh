@@ -25,7 +25,8 @@ HOST_SUITE=bookworm
 PACKAGES="criu libcap2-bin procps util-linux iproute2 auditd"
 # files the image carries besides the packages (their content is hashed)
 ADDED=(criu/user-story.sh criu/scenario.sh criu/user-workload.c criu/audit-check.sh
-       guest/init-trixie
+       criu/rootless-story.sh criu/rootless-workload.c
+       guest/init-trixie guest/plans/rootless
        guest/plans/user guest/plans/container)
 
 log() { echo "[trixie] $*"; }
@@ -93,9 +94,13 @@ gcc -O2 -Wall -Werror -static -o "$STAGE/opt/ckpt/user-workload" \
 install -m 0755 "$ROOT/criu/user-story.sh" "$STAGE/opt/ckpt/user-story.sh"
 install -m 0755 "$ROOT/criu/scenario.sh" "$STAGE/opt/ckpt/scenario.sh"
 install -m 0755 "$ROOT/criu/audit-check.sh" "$STAGE/opt/ckpt/audit-check.sh"
+gcc -O2 -Wall -Werror -static -o "$STAGE/opt/ckpt/rootless-workload" \
+	"$ROOT/criu/rootless-workload.c"
+install -m 0755 "$ROOT/criu/rootless-story.sh" "$STAGE/opt/ckpt/rootless-story.sh"
 install -m 0755 "$ROOT/guest/init-trixie" "$STAGE/init"
 # plans: one program per line, as in guest/plans
-cp "$ROOT/guest/plans/user" "$ROOT/guest/plans/container" "$STAGE/plans/"
+cp "$ROOT/guest/plans/user" "$ROOT/guest/plans/container" "$ROOT/guest/plans/rootless" \
+	"$STAGE/plans/"
 # the kernel opens /dev/console before init mounts devtmpfs
 [ -e "$STAGE/dev/console" ] || mknod -m 0600 "$STAGE/dev/console" c 5 1
 [ -e "$STAGE/dev/null" ] || mknod -m 0666 "$STAGE/dev/null" c 1 3

@@ -23,9 +23,9 @@ SUITES=checkpoint_policy,checkpoint_hooks
 KERNELS=${TEST_KERNELS:-base base-7.2}
 
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz, the
-# container story on Debian 12's CRIU 3.17; the user and container plans
-# boot trixie.cpio.gz, the regular-user and the container story on Debian
-# 13's CRIU 4.1)
+# container story on Debian 12's CRIU 3.17; the user, container and
+# rootless plans boot trixie.cpio.gz, the regular-user, the container and
+# the rootless story on Debian 13's CRIU 4.1)
 BOOTS=(
 	"main|main|kunit.filter=speed>slow lsm=yama,checkpoint"
 	"nolsm|nolsm|kunit.filter=speed>slow lsm=yama"
@@ -43,6 +43,7 @@ BOOTS=(
 	"criu|criu|kunit.enable=0 lsm=yama,checkpoint"
 	"user|user|kunit.enable=0 lsm=capability,yama,checkpoint"
 	"container|container|kunit.enable=0 lsm=yama,checkpoint"
+	"rootless|rootless|kunit.enable=0 lsm=yama,checkpoint"
 )
 
 start=$(date +%s)
@@ -88,7 +89,7 @@ for kernel in $KERNELS; do
 		kcsan/main|kcsan/stress|kcsan/fuzz|base/*|base-7.2/*) ;;
 		hardened/main|hardened/nolsm|hardened/mainline-default) ;;
 		hardened/stress|hardened/fuzz|hardened/criu|hardened/user) ;;
-		hardened/container) ;;
+		hardened/container|hardened/rootless) ;;
 		*) continue ;;
 		esac
 		# KASAN slows the fuzzer tenfold: the sanitizer kernel gets 20,000 writes
@@ -97,7 +98,7 @@ for kernel in $KERNELS; do
 		initrd=$BUILD/initramfs.cpio.gz
 		case "$kernel" in *-7.2) initrd=$BUILD/initramfs-7.2.cpio.gz ;; esac
 		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
-		case "$plan" in user|container) initrd=$BUILD/trixie.cpio.gz ;; esac
+		case "$plan" in user|container|rootless) initrd=$BUILD/trixie.cpio.gz ;; esac
 		t0=$(date +%s)
 		rc=0
 		MEM=2G "$ROOT/scripts/run-guest.sh" "$image" "$initrd" "$log" "$TIMEOUT" \
