@@ -107,7 +107,7 @@ checke "grant records for suspend_seccomp, seccomp_dump and seccomp_restore" \
 	'grep -q "op=suspend_seccomp " /tmp/raw-1427 && grep -q "op=seccomp_dump " /tmp/raw-1427 &&
 	 grep -q "op=seccomp_restore " /tmp/raw-1427'
 checke "the suspend_seccomp grant names the tracee: opid=$PID" \
-	'grep "op=suspend_seccomp " /tmp/raw-1427 | grep -qE " opid=$PID( |\$)"'
+	'grep "op=suspend_seccomp " /tmp/raw-1427 | grep -qE " opid=$PID([^0-9]|\$)"'
 checke "ausearch -i reads the writer's uid and loginuid (uid=root auid=unset)" \
 	'grep "lsm=checkpoint file=policy op=suspend_seccomp old=off new=on" /tmp/i-1428 |
 	 grep -q " uid=root auid=unset "'

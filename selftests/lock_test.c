@@ -39,6 +39,8 @@ TEST(lock_is_one_way)
 
 	ASSERT_EQ(0, set_mode(OP_SUSPEND_SECCOMP, "on"));
 	ASSERT_LT(0, read_file(CKPT_DIR "/policy", policy, sizeof(policy)));
+	/* kauditd prints asynchronously: let the records so far come out */
+	usleep(500000);
 	kmsg = open_kmsg_at_end();
 	ASSERT_LE(0, kmsg);
 	ASSERT_EQ(0, write_file(LOCK, "1\n", 2));

@@ -326,6 +326,8 @@ TEST(config_changes_audited)
 	if (!lsm_active())
 		SKIP(return, "checkpoint LSM not active");
 	ASSERT_EQ(0, snapshot_policy());
+	/* kauditd prints asynchronously: let earlier tests' records come out */
+	usleep(500000);
 	kmsg = open_kmsg_at_end();
 	ASSERT_LE(0, kmsg);
 	ASSERT_EQ(0, write_file(CKPT_DIR "/policy", "set_mm on\nseccomp_dump on\n", 26));
