@@ -25,7 +25,9 @@ KERNELS=${TEST_KERNELS:-base base-7.2}
 # name | plan | kernel command line (the criu plan boots criu.cpio.gz, the
 # container story on Debian 12's CRIU 3.17; the user, container and
 # rootless plans boot trixie.cpio.gz, the regular-user, the container and
-# the rootless story on Debian 13's CRIU 4.1)
+# the rootless story on Debian 13's CRIU 4.1; the zdtm plan boots
+# zdtm/trixie-zdtm.cpio.gz, CRIU's own test suite's smoke set as root and
+# as alice, default policy and seccomp ops on)
 BOOTS=(
 	"main|main|kunit.filter=speed>slow lsm=yama,checkpoint"
 	"nolsm|nolsm|kunit.filter=speed>slow lsm=yama"
@@ -44,6 +46,7 @@ BOOTS=(
 	"user|user|kunit.enable=0 lsm=capability,yama,checkpoint"
 	"container|container|kunit.enable=0 lsm=yama,checkpoint"
 	"rootless|rootless|kunit.enable=0 lsm=yama,checkpoint"
+	"zdtm|zdtm|kunit.enable=0 lsm=yama,checkpoint"
 )
 
 start=$(date +%s)
@@ -70,6 +73,8 @@ case " $KERNELS " in *-7.2" "*)
 esac
 "$ROOT/scripts/build-criu-initramfs.sh"
 "$ROOT/scripts/build-trixie-rootfs.sh"
+# CRIU's own test suite: the smoke set and its Debian 13 image
+"$ROOT/scripts/zdtm/build-rootfs.sh" smoke
 
 mkdir -p "$LOGS"
 specs=()
@@ -99,9 +104,16 @@ for kernel in $KERNELS; do
 		case "$kernel" in *-7.2) initrd=$BUILD/initramfs-7.2.cpio.gz ;; esac
 		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
 		case "$plan" in user|container|rootless) initrd=$BUILD/trixie.cpio.gz ;; esac
+		# zdtm's smoke set: on 7.2 less what CRIU 4.1.1 cannot dump there
+		case "$kernel/$plan" in
+		*-7.2/zdtm) plan=zdtm-7.2 ;;
+		esac
+		case "$plan" in zdtm*) initrd=$BUILD/zdtm/trixie-zdtm.cpio.gz ;; esac
+		mem=2G
+		case "$plan" in zdtm*) mem=3G ;; esac
 		t0=$(date +%s)
 		rc=0
-		MEM=2G "$ROOT/scripts/run-guest.sh" "$image" "$initrd" "$log" "$TIMEOUT" \
+		MEM=$mem "$ROOT/scripts/run-guest.sh" "$image" "$initrd" "$log" "$TIMEOUT" \
 			"$args cktest=$plan" || rc=$?
 		echo "[test] $kernel/$name: $(( $(date +%s) - t0 ))s, qemu exit $rc"
 		[ $rc -ne 124 ] || echo "[test] $kernel/$name timed out after ${TIMEOUT}s"
