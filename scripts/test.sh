@@ -104,10 +104,6 @@ for kernel in $KERNELS; do
 		case "$kernel" in *-7.2) initrd=$BUILD/initramfs-7.2.cpio.gz ;; esac
 		[ "$plan" != criu ] || initrd=$BUILD/criu.cpio.gz
 		case "$plan" in user|container|rootless) initrd=$BUILD/trixie.cpio.gz ;; esac
-		# zdtm's smoke set: on 7.2 less what CRIU 4.1.1 cannot dump there
-		case "$kernel/$plan" in
-		*-7.2/zdtm) plan=zdtm-7.2 ;;
-		esac
 		case "$plan" in zdtm*) initrd=$BUILD/zdtm/trixie-zdtm.cpio.gz ;; esac
 		mem=2G
 		case "$plan" in zdtm*) mem=3G ;; esac

@@ -31,8 +31,7 @@ HOST_SUITE=bookworm
 # python3-yaml), crit and pycriu (python3-pycriu), make (zdtm.py starts
 # each test with "make -C zdtm/static TEST.pid")
 PACKAGES="criu libcap2-bin procps util-linux iproute2 python3 python3-yaml python3-pycriu make"
-ADDED=(criu/zdtm-run.sh guest/init-trixie guest/plans/zdtm guest/plans/zdtm-all
-       guest/plans/zdtm-7.2)
+ADDED=(criu/zdtm-run.sh guest/init-trixie guest/plans/zdtm guest/plans/zdtm-all)
 
 log() { echo "[zdtm-rootfs] $*"; }
 die() { echo "[zdtm-rootfs] error: $*" >&2; exit 1; }
@@ -94,8 +93,7 @@ mkdir -p "$STAGE/opt/ckpt" "$STAGE/plans"
 tar -C "$STAGE/opt" --numeric-owner -xpf "$TESTS_TAR"
 install -m 0755 "$ROOT/criu/zdtm-run.sh" "$STAGE/opt/ckpt/zdtm-run.sh"
 install -m 0755 "$ROOT/guest/init-trixie" "$STAGE/init"
-cp "$ROOT/guest/plans/zdtm" "$ROOT/guest/plans/zdtm-all" "$ROOT/guest/plans/zdtm-7.2" \
-	"$STAGE/plans/"
+cp "$ROOT/guest/plans/zdtm" "$ROOT/guest/plans/zdtm-all" "$STAGE/plans/"
 [ -e "$STAGE/dev/console" ] || mknod -m 0600 "$STAGE/dev/console" c 5 1
 [ -e "$STAGE/dev/null" ] || mknod -m 0666 "$STAGE/dev/null" c 1 3
 
