@@ -339,8 +339,8 @@ static const int widen_allowed_of[CR_OP_COUNT] = {
  * Review finding 2 of v1: whatever an LSM answers, the seam widens an op
  * only as far as DESIGN.md sections 3 and 4b allow: the target's user
  * namespace for map_files and the two seccomp ops of a tracer alone, the
- * plain widening only where mainline refuses CAP_CHECKPOINT_RESTORE.  The hook loop reports every positive bit; the
- * row bounds them.
+ * plain widening only where mainline refuses CAP_CHECKPOINT_RESTORE.  The
+ * hook loop reports every positive bit; the row bounds them.
  */
 static void widen_scope_test(struct kunit *test)
 {

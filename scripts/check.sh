@@ -13,6 +13,8 @@ TREE=$ROOT/build/linux
 OBJ=$ROOT/build/obj-base
 fail=0
 
+# docutils, for the admin guide's reST check below
+"$ROOT/scripts/deps.sh" python3-docutils
 cd "$TREE"
 # On single files checkpatch cannot see kernel-parameters.txt change with
 # them (it only looks inside the same patch): patch 0013 documents both

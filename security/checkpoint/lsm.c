@@ -448,9 +448,9 @@ static noinline __cold int checkpoint_log_grant(enum cr_op op, unsigned int opts
 			     AUDIT_CHECKPOINT_GRANT);
 	if (!ab)
 		return 0;
-	audit_log_format(ab, "lsm=checkpoint op=%s capability=%d capname=checkpoint_restore pid=%d comm=",
-			 checkpoint_op_name(op), CAP_CHECKPOINT_RESTORE,
-			 task_tgid_nr(current));
+	audit_log_format(ab, "lsm=checkpoint op=%s capability=%d capname=checkpoint_restore",
+			 checkpoint_op_name(op), CAP_CHECKPOINT_RESTORE);
+	audit_log_format(ab, " pid=%d comm=", task_tgid_nr(current));
 	audit_log_untrustedstring(ab, get_task_comm(comm, current));
 	if (opid)
 		audit_log_format(ab, " opid=%d", opid);
