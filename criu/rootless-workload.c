@@ -51,8 +51,10 @@
 #include <unistd.h>
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
-#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER 8UL
 #endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
 
@@ -69,7 +71,7 @@ static int install_filter(int nr, int err, unsigned int flags)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
-		.len = nr < 0 ? 1 : sizeof(deny) / sizeof(deny[0]),
+		.len = nr < 0 ? 1 : ARRAY_SIZE(deny),
 		.filter = nr < 0 ? allow : deny,
 	};
 
@@ -107,18 +109,21 @@ static const char *probe(long nr)
 	}
 }
 
-/* the second thread's view, read by the main thread */
-static const char *volatile t2_getppid = "none";
-static const char *volatile t2_getpriority = "none";
-static volatile unsigned long beat2;
+/* the second thread's view, read by the main thread (atomically) */
+static const char *t2_getppid = "none";
+static const char *t2_getpriority = "none";
+static unsigned long beat2;
+
+#define SHARE(var, val) __atomic_store_n(&(var), (val), __ATOMIC_RELAXED)
+#define SHARED(var) __atomic_load_n(&(var), __ATOMIC_RELAXED)
 
 static void *second_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		t2_getppid = probe(SYS_getppid);
-		t2_getpriority = probe(SYS_getpriority);
-		beat2++;
+		SHARE(t2_getppid, probe(SYS_getppid));
+		SHARE(t2_getpriority, probe(SYS_getpriority));
+		__atomic_add_fetch(&beat2, 1, __ATOMIC_RELAXED);
 		nanosleep(&tick, NULL);
 	}
 	return NULL;
@@ -131,8 +136,8 @@ static void write_state(const char *path, unsigned long counter)
 
 	n = snprintf(buf, sizeof(buf),
 		     "counter=%lu beat2=%lu getppid=%s getpriority=%s getcpu=%s t2getppid=%s t2getpriority=%s nnp=%d pid=%d\n",
-		     counter, beat2, probe(SYS_getppid), probe(SYS_getpriority),
-		     probe(SYS_getcpu), t2_getppid, t2_getpriority,
+		     counter, SHARED(beat2), probe(SYS_getppid), probe(SYS_getpriority),
+		     probe(SYS_getcpu), SHARED(t2_getppid), SHARED(t2_getpriority),
 		     prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), getpid());
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -180,7 +185,8 @@ static int run(int argc, char **argv)
 		argv++;
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: rootless-workload run [--listener] STATE_FILE PID_FILE\n");
+		fputs("usage: rootless-workload run [--listener] STATE_FILE PID_FILE\n",
+		      stderr);
 		return 2;
 	}
 	state = argv[1];
@@ -196,7 +202,8 @@ static int run(int argc, char **argv)
 			if (access(pidfile, R_OK) == 0)
 				return 0;
 			if (waitpid(child, &status, WNOHANG) == child) {
-				fprintf(stderr, "rootless-workload: the daemon failed (status %#x)\n",
+				fprintf(stderr,
+					"rootless-workload: the daemon failed (status %#x)\n",
 					status);
 				return 1;
 			}
@@ -231,7 +238,7 @@ static int run(int argc, char **argv)
 	if (fd > 2)
 		close(fd);
 	/* the second thread has probed under both filters */
-	while (beat2 < 2)
+	while (SHARED(beat2) < 2)
 		nanosleep(&tick, NULL);
 	write_state(state, counter);
 	if (publish_pid(pidfile))
